@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging;
+
+namespace McVSphere.Host.Configuration;
+
+/// <summary>How the MCP server talks to its client.</summary>
+public enum McpTransportKind
+{
+    /// <summary>JSON-RPC over stdin/stdout, for one local client.</summary>
+    Stdio,
+
+    /// <summary>MCP streamable HTTP on <c>/mcp</c>.</summary>
+    StreamableHttp,
+}
+
+/// <summary>Where and as whom to connect to vCenter. <see cref="ToString"/> leaves the password out.</summary>
+public sealed record VCenterSettings(string Server, string User, string Password, bool Insecure, string? CaBundlePath, string? Thumbprint)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{User}@{Server}";
+}
+
+/// <summary>Defaults the tools use where an argument is left out.</summary>
+public sealed record PlacementDefaults(string? Datacenter, string? Cluster, string? Datastore, string? Network);
+
+/// <summary>The validated configuration of the host.</summary>
+public sealed record McVSphereOptions
+{
+    /// <summary>The vCenter to serve; null when the embedded simulator provides it.</summary>
+    public VCenterSettings? VCenter { get; init; }
+
+    public bool UseSimulator { get; init; }
+
+    public string? SimulatorPath { get; init; }
+
+    public string SimulatorArguments { get; init; } = "";
+
+    public PlacementDefaults Defaults { get; init; } = new(null, null, null, null);
+
+    public McpTransportKind Transport { get; init; }
+
+    public string HttpHost { get; init; } = "127.0.0.1";
+
+    public int HttpPort { get; init; } = 8080;
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    public required string PluginDirectory { get; init; }
+
+    /// <summary>Plugin ids to enable, or null for every plugin found.</summary>
+    public IReadOnlySet<string>? EnabledPlugins { get; init; }
+}

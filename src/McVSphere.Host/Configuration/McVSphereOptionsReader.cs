@@ -1,0 +1,184 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace McVSphere.Host.Configuration;
+
+/// <summary>
+/// Reads and validates <see cref="McVSphereOptions"/> from configuration, collecting every problem before failing so that
+/// one start-up attempt shows all that needs fixing. Secret values never appear in a message.
+/// </summary>
+public sealed class McVSphereOptionsReader(IConfiguration configuration)
+{
+    private readonly List<string> _problems = [];
+
+    /// <summary>Reads the options; throws <see cref="HostConfigurationException"/> listing every problem.</summary>
+    /// <param name="simulatorRequested">--simulator was given on the command line.</param>
+    /// <param name="requireVCenter">False for commands that never connect (--list-tools): the vCenter settings are then optional.</param>
+    public McVSphereOptions Read(bool simulatorRequested, bool requireVCenter = true)
+    {
+        var useSimulator = simulatorRequested || ReadBool(HostSettings.Simulator);
+        var options = new McVSphereOptions
+        {
+            UseSimulator = useSimulator,
+            VCenter = ReadVCenter(useSimulator, requireVCenter),
+            SimulatorPath = Get(HostSettings.SimulatorPath) ?? DefaultSimulatorPath(),
+            SimulatorArguments = Get(HostSettings.SimulatorArguments) ?? "",
+            Defaults = new PlacementDefaults(
+                Get(HostSettings.VCenterDatacenter), Get(HostSettings.VCenterCluster),
+                Get(HostSettings.VCenterDatastore), Get(HostSettings.VCenterNetwork)),
+            Transport = ReadTransport(),
+            HttpHost = Get(HostSettings.HttpHost) ?? HostSettings.HttpHost.Default!,
+            HttpPort = ReadPort(),
+            LogLevel = ReadLogLevel(),
+            PluginDirectory = ReadPluginDirectory(),
+            EnabledPlugins = ReadEnabledPlugins(),
+        };
+        if (_problems.Count > 0)
+        {
+            throw new HostConfigurationException(_problems);
+        }
+        return options;
+    }
+
+    private string? Get(SettingDefinition setting)
+    {
+        var value = configuration[setting.Name];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    private void Problem(SettingDefinition setting, string message) => _problems.Add($"{setting.Name}: {message}");
+
+    private bool ReadBool(SettingDefinition setting)
+    {
+        var text = Get(setting);
+        switch (text?.ToLowerInvariant())
+        {
+            case null: return bool.Parse(setting.Default ?? "false");
+            case "true" or "1" or "yes" or "on": return true;
+            case "false" or "0" or "no" or "off": return false;
+            default:
+                Problem(setting, $"'{text}' is not a boolean; use true or false.");
+                return false;
+        }
+    }
+
+    private VCenterSettings? ReadVCenter(bool useSimulator, bool requireVCenter)
+    {
+        var server = Get(HostSettings.VCenterHost);
+        if (useSimulator)
+        {
+            if (server is not null)
+            {
+                Problem(HostSettings.VCenterHost, $"is set to '{server}' while the embedded simulator is requested ({HostSettings.Simulator.Name} or --simulator); choose one.");
+            }
+            return null;
+        }
+        if (server is null)
+        {
+            if (requireVCenter)
+            {
+                Problem(HostSettings.VCenterHost,
+                    $"is not set. Set {HostSettings.VCenterHost.Name}, {HostSettings.VCenterUser.Name} and {HostSettings.VCenterPassword.Name} to serve a vCenter, " +
+                    $"or start with --simulator ({HostSettings.Simulator.Name}=true) to try McVSphere against the bundled simulator.");
+            }
+            return null;
+        }
+        var user = Get(HostSettings.VCenterUser);
+        var password = configuration[HostSettings.VCenterPassword.Name];
+        if (user is null)
+        {
+            Problem(HostSettings.VCenterUser, $"is required when {HostSettings.VCenterHost.Name} is set.");
+        }
+        if (string.IsNullOrEmpty(password))
+        {
+            Problem(HostSettings.VCenterPassword, $"is required when {HostSettings.VCenterHost.Name} is set.");
+        }
+        var caBundle = Get(HostSettings.VCenterCaBundle);
+        if (caBundle is not null && !File.Exists(caBundle))
+        {
+            Problem(HostSettings.VCenterCaBundle, $"file '{caBundle}' does not exist.");
+        }
+        var thumbprint = Get(HostSettings.VCenterThumbprint)?.Replace(":", "").ToUpperInvariant();
+        if (thumbprint is not null && (thumbprint.Length != 64 || !thumbprint.All(Uri.IsHexDigit)))
+        {
+            Problem(HostSettings.VCenterThumbprint, "must be a SHA-256 thumbprint: 64 hexadecimal digits, colons optional.");
+        }
+        return new VCenterSettings(server, user ?? "", password ?? "", ReadBool(HostSettings.VCenterInsecure), caBundle, thumbprint);
+    }
+
+    private McpTransportKind ReadTransport()
+    {
+        var text = Get(HostSettings.Transport);
+        switch (text?.ToLowerInvariant())
+        {
+            case null or "stdio": return McpTransportKind.Stdio;
+            case "streamable-http" or "http": return McpTransportKind.StreamableHttp;
+            default:
+                Problem(HostSettings.Transport, $"'{text}' is not a transport; use stdio or streamable-http.");
+                return McpTransportKind.Stdio;
+        }
+    }
+
+    private int ReadPort()
+    {
+        var text = Get(HostSettings.HttpPort);
+        if (text is null)
+        {
+            return int.Parse(HostSettings.HttpPort.Default!);
+        }
+        if (int.TryParse(text, out var port) && port is >= 0 and <= 65535)
+        {
+            return port;
+        }
+        Problem(HostSettings.HttpPort, $"'{text}' is not a TCP port; use a number from 1 to 65535 (0 picks a free port).");
+        return 0;
+    }
+
+    private LogLevel ReadLogLevel()
+    {
+        var text = Get(HostSettings.LogLevel);
+        switch (text?.ToUpperInvariant())
+        {
+            case null or "INFO" or "INFORMATION": return LogLevel.Information;
+            case "DEBUG": return LogLevel.Debug;
+            case "TRACE": return LogLevel.Trace;
+            case "WARNING" or "WARN": return LogLevel.Warning;
+            case "ERROR": return LogLevel.Error;
+            case "CRITICAL": return LogLevel.Critical;
+            default:
+                Problem(HostSettings.LogLevel, $"'{text}' is not a log level; use DEBUG, INFO, WARNING or ERROR.");
+                return LogLevel.Information;
+        }
+    }
+
+    private string ReadPluginDirectory()
+    {
+        var directory = Get(HostSettings.PluginDirectory);
+        if (directory is null)
+        {
+            return Path.Combine(AppContext.BaseDirectory, "plugins");
+        }
+        if (!Directory.Exists(directory))
+        {
+            Problem(HostSettings.PluginDirectory, $"directory '{directory}' does not exist.");
+        }
+        return Path.GetFullPath(directory);
+    }
+
+    private IReadOnlySet<string>? ReadEnabledPlugins()
+    {
+        var text = Get(HostSettings.EnabledPlugins);
+        if (text is null)
+        {
+            return null;
+        }
+        var ids = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ids.Length == 0)
+        {
+            Problem(HostSettings.EnabledPlugins, "names no plugin; leave it unset to enable every plugin found.");
+        }
+        return new HashSet<string>(ids, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static string DefaultSimulatorPath() => Path.Combine(AppContext.BaseDirectory, "simulator", "mcvsphere-vcsim");
+}

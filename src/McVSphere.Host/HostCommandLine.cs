@@ -1,0 +1,50 @@
+namespace McVSphere.Host;
+
+/// <summary>The host's command line. Settings come from the environment and config files; flags only choose what to do.</summary>
+public sealed record HostCommandLine
+{
+    public bool ShowHelp { get; init; }
+    public bool ShowVersion { get; init; }
+    public bool ListPlugins { get; init; }
+    public bool ListTools { get; init; }
+    public bool Simulator { get; init; }
+    public string? ConfigFile { get; init; }
+
+    /// <summary>True for commands that print something and exit without serving or connecting.</summary>
+    public bool IsListing => ListPlugins || ListTools;
+
+    public const string Usage = """
+        Usage: mcvsphere [options]
+
+        Serves VMware vSphere to MCP clients over stdio (default) or streamable HTTP.
+
+        Options:
+          --simulator        start the bundled vCenter simulator on loopback and serve it (for trying it out)
+          --config FILE      read settings from a JSON file (keys are the environment variable names)
+          --list-plugins     list the plugins found and whether they load, then exit
+          --list-tools       list every tool with its family and permission level, then exit
+          --version          print the version and exit
+          --help             print this help and the settings, then exit
+        """;
+
+    /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming an unknown or incomplete flag.</summary>
+    public static HostCommandLine Parse(IReadOnlyList<string> args)
+    {
+        var result = new HostCommandLine();
+        for (var i = 0; i < args.Count; i++)
+        {
+            result = args[i] switch
+            {
+                "--help" or "-h" or "-?" => result with { ShowHelp = true },
+                "--version" => result with { ShowVersion = true },
+                "--list-plugins" => result with { ListPlugins = true },
+                "--list-tools" => result with { ListTools = true },
+                "--simulator" => result with { Simulator = true },
+                "--config" when i + 1 < args.Count => result with { ConfigFile = args[++i] },
+                "--config" => throw new ArgumentException("--config needs a file name: --config FILE"),
+                var other => throw new ArgumentException($"unknown option '{other}'; see --help"),
+            };
+        }
+        return result;
+    }
+}

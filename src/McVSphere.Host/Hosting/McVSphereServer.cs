@@ -1,0 +1,55 @@
+using McVSphere.Host.Configuration;
+using McVSphere.Host.Mcp;
+using McVSphere.Host.Plugins;
+using McVSphere.Host.Simulator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace McVSphere.Host.Hosting;
+
+/// <summary>Runs the MCP server on the configured transport until the process is asked to stop.</summary>
+public static class McVSphereServer
+{
+    public static async Task RunAsync(McVSphereOptions options, IConfiguration configuration, PluginLoadResult plugins, ILoggerFactory bootstrapLogging)
+    {
+        await using var simulator = options.UseSimulator
+            ? await EmbeddedSimulator.StartAsync(options.SimulatorPath!, options.SimulatorArguments, bootstrapLogging.CreateLogger<EmbeddedSimulator>(), CancellationToken.None)
+            : null;
+        var vcenter = simulator?.VCenter ?? options.VCenter!;
+
+        if (options.Transport == McpTransportKind.Stdio)
+        {
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            AddSharedServices(builder.Services, builder.Logging, options, configuration, vcenter, simulator is not null);
+            builder.Services.AddMcVSphereMcpServer(plugins).WithStdioServerTransport();
+            await builder.Build().RunAsync();
+            return;
+        }
+
+        var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        web.WebHost.UseUrls(HttpListenUrl(options));
+        AddSharedServices(web.Services, web.Logging, options, configuration, vcenter, simulator is not null);
+        web.Services.AddMcVSphereMcpServer(plugins).WithHttpTransport();
+        var app = web.Build();
+        app.MapMcp("/mcp");
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        await app.RunAsync();
+    }
+
+    private static void AddSharedServices(IServiceCollection services, ILoggingBuilder logging, McVSphereOptions options, IConfiguration configuration, VCenterSettings vcenter, bool isSimulator)
+    {
+        logging.AddMcVSphereLogging(options.LogLevel);
+        services.AddSingleton(options);
+        services.AddSingleton(configuration);
+        services.AddVSphereSession(vcenter, options.Defaults, isSimulator);
+    }
+
+    private static string HttpListenUrl(McVSphereOptions options)
+    {
+        var host = options.HttpHost.Contains(':') && !options.HttpHost.StartsWith('[') ? $"[{options.HttpHost}]" : options.HttpHost;
+        return $"http://{host}:{options.HttpPort}";
+    }
+}

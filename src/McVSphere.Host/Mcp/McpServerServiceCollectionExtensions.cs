@@ -1,0 +1,25 @@
+using McVSphere.Host.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Protocol;
+
+namespace McVSphere.Host.Mcp;
+
+/// <summary>The MCP server as every transport shares it: plugins, server info and the request filters that hold policy.</summary>
+public static class McpServerServiceCollectionExtensions
+{
+    public const string ServerName = "mcvsphere";
+
+    public static IMcpServerBuilder AddMcVSphereMcpServer(this IServiceCollection services, PluginLoadResult plugins)
+    {
+        services.AddMcVSpherePlugins(plugins);
+        return services
+            .AddMcpServer(options =>
+            {
+                options.ServerInfo = new Implementation { Name = ServerName, Title = "McVSphere", Version = HostVersion.Current };
+                options.ServerInstructions =
+                    "Manage VMware vSphere: VMs, power, snapshots, disks, NICs, hosts, datastores, networks, tags, events and tasks. " +
+                    "Names are vSphere inventory names; unknown names are answered with the closest existing ones.";
+            })
+            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Apply));
+    }
+}

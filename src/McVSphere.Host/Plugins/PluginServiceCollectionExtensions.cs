@@ -1,0 +1,42 @@
+using McVSphere.Host.Mcp;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Server;
+
+namespace McVSphere.Host.Plugins;
+
+/// <summary>Registers what the accepted plugins contribute.</summary>
+public static class PluginServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds each plugin's own services, its tool and resource classes (found with Scrutor, transient: one instance
+    /// per call), the MCP SDK tools and resources built from them, and the <see cref="ToolCatalog"/>.
+    /// </summary>
+    public static IServiceCollection AddMcVSpherePlugins(this IServiceCollection services, PluginLoadResult plugins)
+    {
+        services.AddSingleton(new ToolCatalog(plugins));
+        foreach (var plugin in plugins.Plugins)
+        {
+            foreach (var descriptor in plugin.Services)
+            {
+                services.Add(descriptor);
+            }
+            services.Scan(scan => scan
+                .FromAssemblies(plugin.Assembly)
+                .AddClasses(classes => classes.WithAttribute<McpServerToolTypeAttribute>(), publicOnly: false)
+                .AsSelf()
+                .WithTransientLifetime()
+                .AddClasses(classes => classes.WithAttribute<McpServerResourceTypeAttribute>(), publicOnly: false)
+                .AsSelf()
+                .WithTransientLifetime());
+            foreach (var tool in plugin.Tools)
+            {
+                services.AddSingleton(provider => McpToolFactory.CreateTool(tool, provider));
+            }
+            foreach (var resource in plugin.Resources)
+            {
+                services.AddSingleton(provider => McpToolFactory.CreateResource(resource, provider));
+            }
+        }
+        return services;
+    }
+}

@@ -1,0 +1,111 @@
+using McVSphere.Host.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace McVSphere.Tests;
+
+public class McVSphereOptionsReaderTests
+{
+    private static McVSphereOptions Read(Dictionary<string, string?> settings, bool simulator = false, bool requireVCenter = true) =>
+        new McVSphereOptionsReader(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).Read(simulator, requireVCenter);
+
+    private static readonly Dictionary<string, string?> VCenter = new()
+    {
+        ["VCENTER_HOST"] = "vc.example.com",
+        ["VCENTER_USER"] = "svc@vsphere.local",
+        ["VCENTER_PASSWORD"] = "s3cret-value",
+    };
+
+    [Fact]
+    public void Defaults_are_stdio_on_loopback_with_every_plugin()
+    {
+        var options = Read(VCenter);
+
+        Assert.Equal(McpTransportKind.Stdio, options.Transport);
+        Assert.Equal("127.0.0.1", options.HttpHost);
+        Assert.Equal(8080, options.HttpPort);
+        Assert.Equal(LogLevel.Information, options.LogLevel);
+        Assert.Null(options.EnabledPlugins);
+        Assert.Equal("vc.example.com", options.VCenter!.Server);
+        Assert.False(options.VCenter.Insecure);
+    }
+
+    [Fact]
+    public void Without_vcenter_or_simulator_the_error_names_both_ways()
+    {
+        var ex = Assert.Throws<HostConfigurationException>(() => Read([]));
+
+        var problem = Assert.Single(ex.Problems);
+        Assert.StartsWith("VCENTER_HOST:", problem);
+        Assert.Contains("--simulator", problem);
+        Assert.Contains("MCVSPHERE_SIMULATOR", problem);
+    }
+
+    [Fact]
+    public void Listing_commands_need_no_vcenter()
+    {
+        var options = Read([], requireVCenter: false);
+
+        Assert.Null(options.VCenter);
+    }
+
+    [Fact]
+    public void Simulator_and_vcenter_together_are_refused()
+    {
+        var ex = Assert.Throws<HostConfigurationException>(() => Read(VCenter, simulator: true));
+
+        Assert.Contains(ex.Problems, p => p.StartsWith("VCENTER_HOST:") && p.Contains("simulator"));
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once_and_names_its_setting()
+    {
+        var settings = new Dictionary<string, string?>(VCenter)
+        {
+            ["MCP_TRANSPORT"] = "carrier-pigeon",
+            ["MCP_PORT"] = "99999",
+            ["LOG_LEVEL"] = "LOUD",
+            ["VCENTER_INSECURE"] = "maybe",
+            ["VCENTER_THUMBPRINT"] = "AB:CD",
+        };
+
+        var ex = Assert.Throws<HostConfigurationException>(() => Read(settings));
+
+        Assert.Equal(
+            ["LOG_LEVEL", "MCP_PORT", "MCP_TRANSPORT", "VCENTER_INSECURE", "VCENTER_THUMBPRINT"],
+            ex.Problems.Select(p => p[..p.IndexOf(':')]).Order());
+        Assert.Contains(ex.Problems, p => p.Contains("stdio or streamable-http"));
+    }
+
+    [Fact]
+    public void The_password_never_appears_in_errors_or_text()
+    {
+        var settings = new Dictionary<string, string?>(VCenter) { ["VCENTER_USER"] = null, ["MCP_PORT"] = "x" };
+
+        var ex = Assert.Throws<HostConfigurationException>(() => Read(settings));
+
+        Assert.DoesNotContain("s3cret-value", ex.Message);
+        Assert.DoesNotContain("s3cret-value", Read(VCenter).VCenter!.ToString());
+    }
+
+    [Fact]
+    public void Plugins_subset_and_transport_are_parsed()
+    {
+        var settings = new Dictionary<string, string?>(VCenter)
+        {
+            ["MCVSPHERE_PLUGINS"] = " Inventory , vmlifecycle ",
+            ["MCP_TRANSPORT"] = "streamable-http",
+            ["MCP_PORT"] = "9000",
+            ["LOG_LEVEL"] = "debug",
+            ["VCENTER_THUMBPRINT"] = string.Join(":", Enumerable.Repeat("ab", 32)),
+        };
+
+        var options = Read(settings);
+
+        Assert.True(options.EnabledPlugins!.SetEquals(["Inventory", "VmLifecycle"]));
+        Assert.Equal(McpTransportKind.StreamableHttp, options.Transport);
+        Assert.Equal(9000, options.HttpPort);
+        Assert.Equal(LogLevel.Debug, options.LogLevel);
+        Assert.Equal(string.Concat(Enumerable.Repeat("AB", 32)), options.VCenter!.Thumbprint);
+    }
+}

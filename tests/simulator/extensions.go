@@ -1,0 +1,30 @@
+package main
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"strings"
+
+	"github.com/vmware/govmomi/simulator"
+)
+
+// extension adds vSphere behaviour that the stock simulator lacks to a created model, before its server starts.
+type extension func(model *simulator.Model)
+
+// extensions is filled by the init functions of the files that implement each extension.
+var extensions []extension
+
+func registerExtensions(model *simulator.Model) {
+	for _, extend := range extensions {
+		extend(model)
+	}
+}
+
+func certificateSHA256(server *simulator.Server) string {
+	sum := sha256.Sum256(server.Certificate().Raw)
+	parts := make([]string, len(sum))
+	for i, b := range sum {
+		parts[i] = fmt.Sprintf("%02X", b)
+	}
+	return strings.Join(parts, ":")
+}
