@@ -1,0 +1,120 @@
+using McVSphere.VSphere.Http;
+using McVSphere.VSphere.Lookup;
+using McVSphere.VSphere.Properties;
+using McVSphere.VSphere.Session;
+using McVSphere.VSphere.Soap;
+using McVSphere.VSphere.Tasks;
+using McVSphere.VSphere.Vim;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McVSphere.VSphere;
+
+/// <summary>
+/// A vSphere (vim25) client over one HTTP connection pool and one session. It logs in lazily on first use, so a host
+/// can start without vCenter; logs in again when the session is lost; and logs out on <see cref="DisposeAsync"/>.
+/// Thread-safe: share one instance.
+/// </summary>
+public sealed class VSphereClient : IAsyncDisposable
+{
+    private readonly VSphereHttp _http;
+    private readonly SoapClient _soap;
+    private readonly VSphereSession _session;
+    private readonly TaskWaiter _tasks;
+
+    /// <summary>Creates a client; nothing is sent until the first call (or <see cref="ConnectAsync"/>).</summary>
+    /// <exception cref="ArgumentException">The options are unusable (no server, bad thumbprint, unreadable CA bundle).</exception>
+    public VSphereClient(VSphereConnectionOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        _http = new VSphereHttp(options);
+        _soap = new SoapClient(_http, loggerFactory.CreateLogger<SoapClient>());
+        _session = new VSphereSession(_soap, options, _http.SdkUri, loggerFactory.CreateLogger<VSphereSession>());
+        Properties = new VSpherePropertyReader(_session, _soap, options.PropertyPageSize, loggerFactory.CreateLogger<VSpherePropertyReader>());
+        _tasks = new TaskWaiter(_session, _soap, Properties, options, loggerFactory.CreateLogger<TaskWaiter>());
+        Lookup = new InventoryLookup(Properties);
+    }
+
+    /// <summary>The SDK endpoint, e.g. <c>https://vcenter.example.com/sdk</c>.</summary>
+    public Uri ServerUri => _http.SdkUri;
+
+    /// <summary>
+    /// The server's ServiceContent: what it is (<see cref="ServiceContent.About"/>) and its managers.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not connected yet: call <see cref="ConnectAsync"/> first.</exception>
+    public ServiceContent ServiceContent =>
+        _session.Current?.Content ?? throw new InvalidOperationException("The client has not connected yet: await ConnectAsync first.");
+
+    /// <summary>The logged-in session, or null before the first login.</summary>
+    public UserSession? CurrentSession => _session.Current?.User;
+
+    /// <summary>Bulk property reads.</summary>
+    public VSpherePropertyReader Properties { get; }
+
+    /// <summary>Finding inventory objects by name or inventory path.</summary>
+    public InventoryLookup Lookup { get; }
+
+    /// <summary>The shared HTTP pool, TLS policy and session cookie, for vAPI REST and file transfers.</summary>
+    internal VSphereHttp Http => _http;
+
+    /// <summary>Logs in now (if not yet logged in) and returns the server's ServiceContent.</summary>
+    public async Task<ServiceContent> ConnectAsync(CancellationToken cancellationToken = default) =>
+        (await _session.GetAsync(cancellationToken).ConfigureAwait(false)).Content;
+
+    /// <summary>
+    /// Calls a vim25 method on <paramref name="target"/> with arguments in the method's parameter order, e.g.
+    /// <c>InvokeAsync("CreateFolder", folder, [new("name", "Lab")])</c>, and returns its result (null for none).
+    /// </summary>
+    public Task<VimValue?> InvokeAsync(
+        string method,
+        ManagedObjectReference target,
+        IEnumerable<VimArgument>? arguments = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        ArgumentNullException.ThrowIfNull(target);
+        var argumentList = arguments?.ToArray();
+        return _session.RunAsync((_, token) => _soap.CallAsync(method, target, argumentList, token), cancellationToken);
+    }
+
+    /// <summary>
+    /// Calls a <c>*_Task</c> method and waits for the task: reports its progress, cancels it in vCenter when
+    /// <paramref name="cancellationToken"/> fires, and returns its result (e.g. the new VM or snapshot) or throws its fault.
+    /// </summary>
+    /// <param name="method">The method, e.g. <c>PowerOnVM_Task</c>.</param>
+    /// <param name="target">The object it is called on.</param>
+    /// <param name="arguments">Its arguments, in parameter order.</param>
+    /// <param name="progress">Receives the task's progress.</param>
+    /// <param name="timeout">How long to wait (default: <see cref="VSphereConnectionOptions.TaskTimeout"/>).</param>
+    /// <param name="cancellationToken">Cancels the wait and the task.</param>
+    /// <exception cref="VimFaultException">The call or the task failed.</exception>
+    /// <exception cref="VSphereTaskTimeoutException">The task did not finish in time.</exception>
+    public async Task<VimValue?> InvokeTaskAsync(
+        string method,
+        ManagedObjectReference target,
+        IEnumerable<VimArgument>? arguments = null,
+        IProgress<VSphereTaskProgress>? progress = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        var task = (await InvokeAsync(method, target, arguments, cancellationToken).ConfigureAwait(false))?.AsReference()
+            ?? throw new VSphereException($"{method} returned no task.");
+        return await WaitForTaskAsync(task, progress, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for a task started earlier; see <see cref="InvokeTaskAsync"/>.</summary>
+    public Task<VimValue?> WaitForTaskAsync(
+        ManagedObjectReference task,
+        IProgress<VSphereTaskProgress>? progress = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        _tasks.WaitAsync(task, progress, timeout, cancellationToken);
+
+    /// <summary>Logs out (best effort) and releases the connection pool.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _session.DisposeAsync().ConfigureAwait(false);
+        _http.Dispose();
+    }
+}
