@@ -46,6 +46,10 @@ internal static class VimFaults
         return new VimFaultException(faultType, $"{faultType}: {text}", fault, task);
     }
 
+    /// <summary>For a call that needs a manager the server does not have (an ESXi host has no EventManager).</summary>
+    public static VimFaultException NotSupported(string operation, string manager) =>
+        new(VimFaultTypes.MethodNotFound, $"{VimFaultTypes.MethodNotFound}: {operation} is not supported by this server (it has no {manager}).");
+
     /// <summary>The simulator's task errors carry Go type names (<c>*types.InvalidPowerState</c>) as the message.</summary>
     private static bool IsUseful(string? serverMessage) =>
         !string.IsNullOrWhiteSpace(serverMessage) && !serverMessage.StartsWith("*types.", StringComparison.Ordinal);
