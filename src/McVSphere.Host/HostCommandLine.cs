@@ -9,9 +9,10 @@ public sealed record HostCommandLine
     public bool ListTools { get; init; }
     public bool Simulator { get; init; }
     public string? ConfigFile { get; init; }
+    public string? Docs { get; init; }
 
     /// <summary>True for commands that print something and exit without serving or connecting.</summary>
-    public bool IsListing => ListPlugins || ListTools;
+    public bool IsListing => ListPlugins || ListTools || Docs is not null;
 
     public const string Usage = """
         Usage: mcvsphere [options]
@@ -23,6 +24,8 @@ public sealed record HostCommandLine
           --config FILE      read settings from a JSON file (keys are the environment variable names)
           --list-plugins     list the plugins found and whether they load, then exit
           --list-tools       list every tool with its family and permission level, then exit
+          --docs tools|configuration
+                             print the generated reference (docs/tools.md, docs/configuration.md), then exit
           --version          print the version and exit
           --help             print this help and the settings, then exit
         """;
@@ -42,6 +45,8 @@ public sealed record HostCommandLine
                 "--simulator" => result with { Simulator = true },
                 "--config" when i + 1 < args.Count => result with { ConfigFile = args[++i] },
                 "--config" => throw new ArgumentException("--config needs a file name: --config FILE"),
+                "--docs" when i + 1 < args.Count && args[i + 1] is "tools" or "configuration" => result with { Docs = args[++i] },
+                "--docs" => throw new ArgumentException("--docs needs what to print: --docs tools or --docs configuration"),
                 var other => throw new ArgumentException($"unknown option '{other}'; see --help"),
             };
         }

@@ -50,6 +50,11 @@ if (commandLine.ListPlugins)
     Console.Write(HelpText.Plugins(plugins));
     return 0;
 }
+if (commandLine.Docs is not null)
+{
+    Console.Write(commandLine.Docs == "tools" ? ReferenceDocs.Tools(plugins) : ReferenceDocs.Configuration());
+    return 0;
+}
 if (commandLine.ListTools)
 {
     Console.Write(HelpText.Tools(new ToolCatalog(plugins)));

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using McVSphere.Host.Plugins;
+using McVSphere.Sdk.Json;
 using McVSphere.Sdk.Security;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
@@ -52,7 +53,7 @@ public static class McpToolFactory
 
     private static McpServerTool Create(MethodInfo method, IServiceProvider? services)
     {
-        var options = new McpServerToolCreateOptions { Services = services };
+        var options = new McpServerToolCreateOptions { Services = services, SerializerOptions = McVSphereJson.Options };
         return method.IsStatic
             ? McpServerTool.Create(method, target: null, options)
             : McpServerTool.Create(method, CreateTarget<CallToolRequestParams>(method), options);

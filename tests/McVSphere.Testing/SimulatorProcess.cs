@@ -1,0 +1,102 @@
+using System.Diagnostics;
+
+namespace McVSphere.Testing;
+
+/// <summary>
+/// govmomi's vCenter simulator with the project's extensions, as a child process on 127.0.0.1. Disposing stops it
+/// (its stdin closes; it is killed if it lingers).
+/// </summary>
+public sealed class SimulatorProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringWriter _stderr = new();
+
+    private SimulatorProcess(Process process, Uri url)
+    {
+        _process = process;
+        var credentials = url.UserInfo.Split(':', 2);
+        User = Uri.UnescapeDataString(credentials[0]);
+        Password = Uri.UnescapeDataString(credentials[1]);
+        Url = new UriBuilder(url) { UserName = "", Password = "" }.Uri;
+    }
+
+    /// <summary>The SDK URL without credentials, e.g. http://127.0.0.1:41234/sdk.</summary>
+    public Uri Url { get; }
+
+    public string User { get; }
+
+    public string Password { get; }
+
+    /// <summary>The process id, e.g. to kill it abruptly in a recovery test.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>What the simulator wrote on stderr so far (the certificate thumbprint with -tls, panics).</summary>
+    public string StandardError
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Environment variables that point the host at this simulator.</summary>
+    public IReadOnlyDictionary<string, string?> HostEnvironment => new Dictionary<string, string?>
+    {
+        ["VCENTER_HOST"] = Url.ToString(),
+        ["VCENTER_USER"] = User,
+        ["VCENTER_PASSWORD"] = Password,
+        ["VCENTER_INSECURE"] = "true",
+    };
+
+    /// <summary>Starts the simulator with command-line <paramref name="flags"/> (e.g. "-vm", "50") and waits for its URL.</summary>
+    public static async Task<SimulatorProcess> StartAsync(params string[] flags)
+    {
+        var startInfo = new ProcessStartInfo(RepositoryPaths.Simulator)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var flag in flags)
+        {
+            startInfo.ArgumentList.Add(flag);
+        }
+        // Every simulated VM writes files; a tmpfs makes start-up several times faster.
+        startInfo.Environment["TMPDIR"] = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        var process = Process.Start(startInfo)!;
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        if (line is null || !Uri.TryCreate(line, UriKind.Absolute, out var url))
+        {
+            var error = await process.StandardError.ReadToEndAsync();
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"the simulator did not start: {error}");
+        }
+        var simulator = new SimulatorProcess(process, url);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (simulator._stderr)
+            {
+                simulator._stderr.WriteLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        return simulator;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        _process.Dispose();
+    }
+}
