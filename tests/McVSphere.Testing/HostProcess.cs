@@ -88,6 +88,9 @@ public sealed class HttpHost : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The host's process id, e.g. to read its memory use.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Everything the host printed so far.</summary>
     public string Log
     {
