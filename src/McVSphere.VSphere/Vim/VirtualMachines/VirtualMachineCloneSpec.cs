@@ -14,12 +14,17 @@ public sealed record VirtualMachineRelocateSpecDiskLocator : VimDataObject
     /// <summary>How to move the disk backing, e.g. <c>moveAllDiskBackingsAndDisallowSharing</c>.</summary>
     public string? DiskMoveType { get; init; }
 
+    /// <summary>The disk's backing at the target, e.g. a <see cref="VirtualDiskFlatVer2BackingInfo"/> with
+    /// <c>ThinProvisioned</c> to convert the disk to thin while moving it.</summary>
+    public VirtualDeviceBackingInfo? DiskBackingInfo { get; init; }
+
     /// <inheritdoc />
     protected internal override void WriteFields(VimXmlWriter writer)
     {
         writer.Write("diskId", DiskId);
         writer.Write("datastore", Datastore);
         writer.Write("diskMoveType", DiskMoveType);
+        writer.Write("diskBackingInfo", DiskBackingInfo);
     }
 }
 
