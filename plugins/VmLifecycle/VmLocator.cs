@@ -74,11 +74,16 @@ internal static class VmLocator
     /// <summary>Finds a VM or template by name or inventory path and reads its properties.</summary>
     /// <param name="argument">The tool argument that named it, for the error when it is empty.</param>
     public static Task<LocatedVm> FindVmAsync(this VSphereClient client, string name, string argument, CancellationToken cancellationToken) =>
-        FindAsync(client, VSphereObjectKind.VirtualMachine, name, argument, cancellationToken);
+        FindAsync(client, VSphereObjectKind.VirtualMachine, name, argument, [], cancellationToken);
+
+    /// <summary>Finds a VM or template and reads its properties plus <paramref name="extraPaths"/>, in the same read.</summary>
+    public static Task<LocatedVm> FindVmAsync(this VSphereClient client, string name, string argument, IReadOnlyList<string> extraPaths,
+        CancellationToken cancellationToken) =>
+        FindAsync(client, VSphereObjectKind.VirtualMachine, name, argument, extraPaths, cancellationToken);
 
     /// <summary>Finds a template (only templates match) by name or inventory path and reads its properties.</summary>
     public static Task<LocatedVm> FindTemplateAsync(this VSphereClient client, string name, string argument, CancellationToken cancellationToken) =>
-        FindAsync(client, VSphereObjectKind.Template, name, argument, cancellationToken);
+        FindAsync(client, VSphereObjectKind.Template, name, argument, [], cancellationToken);
 
     /// <summary>
     /// Refuses a name that a VM or template already has (vCenter refuses duplicates only within a folder, and the
@@ -117,14 +122,16 @@ internal static class VmLocator
     /// <summary>vCenter's limit on the length of an inventory object's name.</summary>
     public const int MaxNameLength = 80;
 
-    private static async Task<LocatedVm> FindAsync(VSphereClient client, VSphereObjectKind kind, string name, string argument, CancellationToken cancellationToken)
+    private static async Task<LocatedVm> FindAsync(VSphereClient client, VSphereObjectKind kind, string name, string argument,
+        IReadOnlyList<string> extraPaths, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
             throw ToolException.InvalidArgument(argument, $"{argument} is required: give the name or inventory path of a {kind.DisplayName()}.");
         }
         var vm = await client.Lookup.FindAsync(kind, name, cancellationToken).ConfigureAwait(false);
-        var content = await client.Properties.RetrieveAsync(vm.Ref, Paths, cancellationToken).ConfigureAwait(false);
+        var content = await client.Properties.RetrieveAsync(vm.Ref, extraPaths.Count == 0 ? Paths : [.. Paths, .. extraPaths], cancellationToken)
+            .ConfigureAwait(false);
         return new LocatedVm(vm, content);
     }
 }

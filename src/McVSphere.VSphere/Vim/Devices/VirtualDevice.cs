@@ -60,6 +60,11 @@ public abstract record VirtualDevice : VimDataObject
             nameof(VirtualVmxnet3) => new VirtualVmxnet3(device),
             nameof(VirtualCdrom) => new VirtualCdrom(device),
             nameof(VirtualSerialPort) => new VirtualSerialPort(device),
+            nameof(VirtualIDEController) => new VirtualIDEController(device),
+            nameof(ParaVirtualSCSIController) => new ParaVirtualSCSIController(device),
+            nameof(VirtualLsiLogicController) => new VirtualLsiLogicController(device),
+            nameof(VirtualLsiLogicSASController) => new VirtualLsiLogicSASController(device),
+            nameof(VirtualBusLogicController) => new VirtualBusLogicController(device),
             _ => new OtherVirtualDevice(device),
         };
     }
