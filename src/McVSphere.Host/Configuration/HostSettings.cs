@@ -18,8 +18,26 @@ public static class HostSettings
     public static readonly SettingDefinition VCenterNetwork = new("VCENTER_NETWORK", "vCenter", "Default network for new NICs.", "\"VM Network\", else the first network");
 
     public static readonly SettingDefinition Transport = new("MCP_TRANSPORT", "Transport", "stdio or streamable-http.", "stdio");
-    public static readonly SettingDefinition HttpHost = new("MCP_HOST", "Transport", "HTTP bind address. Without OAuth only loopback addresses are allowed.", "127.0.0.1");
+    public static readonly SettingDefinition HttpHost = new("MCP_HOST", "Transport", "HTTP bind address. Without OAuth only loopback addresses are allowed, unless MCP_ALLOW_UNAUTHENTICATED=true.", "127.0.0.1");
     public static readonly SettingDefinition HttpPort = new("MCP_PORT", "Transport", "HTTP port.", "8080");
+
+    public static readonly SettingDefinition OAuthEnabled = new("OAUTH_ENABLED", "OAuth", "Require an OAuth 2.1 bearer token (a JWT from OAUTH_ISSUER_URL) on the HTTP endpoint. Needs MCP_TRANSPORT=streamable-http.", "false");
+    public static readonly SettingDefinition OAuthIssuerUrl = new("OAUTH_ISSUER_URL", "OAuth", "Issuer of the OpenID provider, e.g. https://auth.example.com/realms/ops; its /.well-known/openid-configuration gives the signing keys. https, or http on loopback only. Required with OAuth.");
+    public static readonly SettingDefinition OAuthBaseUrl = new("OAUTH_BASE_URL", "OAuth", "Public URL of this server as clients reach it, e.g. https://mcp.example.com; the protected resource is <OAUTH_BASE_URL>/mcp. Required with OAuth.");
+    public static readonly SettingDefinition OAuthClientId = new("OAUTH_CLIENT_ID", "OAuth", "Client id registered for McVSphere at the provider; accepted as a token audience (Keycloak, Authentik and Okta put it in aud).");
+    public static readonly SettingDefinition OAuthAudience = new("OAUTH_AUDIENCE", "OAuth", "Comma-separated audiences a token must name one of.", "<OAUTH_BASE_URL>/mcp, and OAUTH_CLIENT_ID when set");
+    public static readonly SettingDefinition OAuthGroupsClaim = new("OAUTH_GROUPS_CLAIM", "OAuth", "Token claim that lists the caller's groups, e.g. groups, roles, or a namespaced claim such as https://example.com/groups.", "groups");
+    public static readonly SettingDefinition OAuthScopes = new("OAUTH_SCOPES", "OAuth", "Space-separated scopes advertised to MCP clients in the protected-resource metadata.", "openid profile email groups");
+
+    public static readonly SettingDefinition RoleMapping = new("MCVSPHERE_ROLE_MAP", "Access control", "OAuth group to permission level, as group=LEVEL pairs separated by commas; replaces the default mapping. A caller gets the highest level among its groups; a caller in no mapped group gets nothing.", Security.RoleMap.Default.ToString());
+    public static readonly SettingDefinition StdioRole = new("MCVSPHERE_STDIO_ROLE", "Access control", "Level of the caller when OAuth is off: the local stdio user, or any caller of HTTP without OAuth. Caps the trusted local user.", "FULL_ADMIN");
+    public static readonly SettingDefinition ReadOnly = new("MCVSPHERE_READ_ONLY", "Access control", "Serve READ_ONLY tools only, whatever the plugins and roles.", "false");
+    public static readonly SettingDefinition AllowUnauthenticated = new("MCP_ALLOW_UNAUTHENTICATED", "Access control", "Allow HTTP without OAuth on a non-loopback MCP_HOST: anyone who reaches the port gets MCVSPHERE_STDIO_ROLE.", "false");
+    public static readonly SettingDefinition AllowedHosts = new("MCVSPHERE_ALLOWED_HOSTS", "Access control", "Comma-separated Host header names the HTTP endpoint answers (DNS-rebinding protection); *.example.com matches sub-domains. Others get 400.", "localhost, 127.0.0.1, [::1], the host of OAUTH_BASE_URL and MCP_HOST");
+    public static readonly SettingDefinition AllowedOrigins = new("MCVSPHERE_ALLOWED_ORIGINS", "Access control", "Comma-separated Origin values accepted from browsers, e.g. https://app.example.com, or *. A request with another Origin gets 403.", "origins whose host is an allowed host");
+
+    public static readonly SettingDefinition AuditFile = new("MCVSPHERE_AUDIT_FILE", "Audit", "File that gets one JSON line per tool call and per permission denial (appended).");
+    public static readonly SettingDefinition AuditStderr = new("MCVSPHERE_AUDIT_STDERR", "Audit", "Also write the audit lines to stderr.", "true");
 
     public static readonly SettingDefinition LogLevel = new("LOG_LEVEL", "Logging", "DEBUG, INFO, WARNING or ERROR. Logs always go to stderr.", "INFO");
 
@@ -35,7 +53,10 @@ public static class HostSettings
     [
         VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint,
         VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork,
-        Transport, HttpHost, HttpPort, LogLevel, PluginDirectory, EnabledPlugins,
+        Transport, HttpHost, HttpPort,
+        OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
+        RoleMapping, StdioRole, ReadOnly, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
+        LogLevel, PluginDirectory, EnabledPlugins,
         Simulator, SimulatorPath, SimulatorArguments,
     ];
 }

@@ -1,3 +1,4 @@
+using McVSphere.Host.Security;
 using Microsoft.Extensions.Logging;
 
 namespace McVSphere.Host.Configuration;
@@ -48,4 +49,7 @@ public sealed record McVSphereOptions
 
     /// <summary>Plugin ids to enable, or null for every plugin found.</summary>
     public IReadOnlySet<string>? EnabledPlugins { get; init; }
+
+    /// <summary>Authentication, RBAC, read-only mode, audit and DNS-rebinding protection.</summary>
+    public SecurityOptions Security { get; init; } = new();
 }

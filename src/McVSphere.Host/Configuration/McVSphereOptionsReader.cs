@@ -7,7 +7,7 @@ namespace McVSphere.Host.Configuration;
 /// Reads and validates <see cref="McVSphereOptions"/> from configuration, collecting every problem before failing so that
 /// one start-up attempt shows all that needs fixing. Secret values never appear in a message.
 /// </summary>
-public sealed class McVSphereOptionsReader(IConfiguration configuration)
+public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
 {
     private readonly List<string> _problems = [];
 
@@ -33,6 +33,7 @@ public sealed class McVSphereOptionsReader(IConfiguration configuration)
             PluginDirectory = ReadPluginDirectory(),
             EnabledPlugins = ReadEnabledPlugins(),
         };
+        options = options with { Security = ReadSecurity(options) };
         if (_problems.Count > 0)
         {
             throw new HostConfigurationException(_problems);
