@@ -25,10 +25,16 @@ public sealed class VSphereClient : IAsyncDisposable
     /// <summary>Creates a client; nothing is sent until the first call (or <see cref="ConnectAsync"/>).</summary>
     /// <exception cref="ArgumentException">The options are unusable (no server, bad thumbprint, unreadable CA bundle).</exception>
     public VSphereClient(VSphereConnectionOptions options, ILoggerFactory? loggerFactory = null)
+        : this(options, loggerFactory, handler: null)
+    {
+    }
+
+    /// <summary>Creates a client over a given HTTP handler (unit tests replay recorded responses through it).</summary>
+    internal VSphereClient(VSphereConnectionOptions options, ILoggerFactory? loggerFactory, HttpMessageHandler? handler)
     {
         ArgumentNullException.ThrowIfNull(options);
         loggerFactory ??= NullLoggerFactory.Instance;
-        _http = new VSphereHttp(options);
+        _http = new VSphereHttp(options, handler);
         _soap = new SoapClient(_http, loggerFactory.CreateLogger<SoapClient>());
         _session = new VSphereSession(_soap, options, _http.SdkUri, loggerFactory.CreateLogger<VSphereSession>());
         Properties = new VSpherePropertyReader(_session, _soap, options.PropertyPageSize, loggerFactory.CreateLogger<VSpherePropertyReader>());

@@ -16,12 +16,14 @@ internal sealed class VSphereHttp : IDisposable
 
     private readonly ServerCertificateValidator _certificates;
 
-    public VSphereHttp(VSphereConnectionOptions options)
+    /// <param name="options">Server, TLS settings and timeouts.</param>
+    /// <param name="handler">Replaces the socket handler (unit tests replay recorded responses through it).</param>
+    public VSphereHttp(VSphereConnectionOptions options, HttpMessageHandler? handler = null)
     {
         SdkUri = options.GetSdkUri();
         RequestTimeout = options.RequestTimeout;
         _certificates = new ServerCertificateValidator(options);
-        var handler = new SocketsHttpHandler
+        handler ??= new SocketsHttpHandler
         {
             CookieContainer = Cookies,
             UseCookies = true,

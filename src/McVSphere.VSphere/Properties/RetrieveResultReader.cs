@@ -9,7 +9,8 @@ internal sealed record RetrievePage(IReadOnlyList<ObjectContent> Objects, string
 
 /// <summary>
 /// Reads a <c>RetrieveResult</c> object by object as it streams in: each <c>objects</c> element becomes an
-/// <see cref="ObjectContent"/> and nothing else of the response is kept.
+/// <see cref="ObjectContent"/> and nothing else of the response is kept. Hot path of bulk reads: plain loops, no
+/// per-element delegates.
 /// </summary>
 internal static class RetrieveResultReader
 {
@@ -17,59 +18,67 @@ internal static class RetrieveResultReader
     {
         var objects = new List<ObjectContent>();
         string? token = null;
-        await SoapResponseReader.ForEachChildAsync(response, async returnValue =>
+        if (await SoapResponseReader.EnterAsync(response).ConfigureAwait(false))
         {
-            if (returnValue.LocalName != "returnval")
+            do
             {
-                await returnValue.SkipAsync().ConfigureAwait(false);
-                return;
-            }
-            await SoapResponseReader.ForEachChildAsync(returnValue, async child =>
-            {
-                switch (child.LocalName)
+                if (response.LocalName != "returnval" || !await SoapResponseReader.EnterAsync(response).ConfigureAwait(false))
                 {
-                    case "token":
-                        token = await child.ReadElementContentAsStringAsync().ConfigureAwait(false);
-                        break;
-                    case "objects":
-                        objects.Add(await ReadObjectAsync(child).ConfigureAwait(false));
-                        break;
-                    default:
-                        await child.SkipAsync().ConfigureAwait(false);
-                        break;
+                    if (response.NodeType == XmlNodeType.Element)
+                    {
+                        await response.SkipAsync().ConfigureAwait(false);
+                    }
+                    continue;
                 }
-            }).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+                do
+                {
+                    switch (response.LocalName)
+                    {
+                        case "token":
+                            token = await response.ReadElementContentAsStringAsync().ConfigureAwait(false);
+                            break;
+                        case "objects":
+                            objects.Add(await ReadObjectAsync(response).ConfigureAwait(false));
+                            break;
+                        default:
+                            await response.SkipAsync().ConfigureAwait(false);
+                            break;
+                    }
+                }
+                while (await SoapResponseReader.NextChildAsync(response).ConfigureAwait(false));
+            }
+            while (await SoapResponseReader.NextChildAsync(response).ConfigureAwait(false));
+        }
         return new RetrievePage(objects, string.IsNullOrEmpty(token) ? null : token);
     }
 
-    private static async ValueTask<ObjectContent> ReadObjectAsync(XmlReader objectElement)
+    private static async ValueTask<ObjectContent> ReadObjectAsync(XmlReader reader)
     {
         ManagedObjectReference? reference = null;
         var properties = new Dictionary<string, VimValue>(StringComparer.Ordinal);
         List<MissingProperty>? missing = null;
-        await SoapResponseReader.ForEachChildAsync(objectElement, async child =>
+        if (await SoapResponseReader.EnterAsync(reader).ConfigureAwait(false))
         {
-            switch (child.LocalName)
+            do
             {
-                case "obj":
-                    reference = await VimValueReader.ReadAsync(child).ConfigureAwait(false) as ManagedObjectReference;
-                    break;
-                case "propSet":
-                    var (name, value) = await ReadPropertyAsync(child).ConfigureAwait(false);
-                    if (name is not null && value is not null)
-                    {
-                        properties[name] = value;
-                    }
-                    break;
-                case "missingSet":
-                    (missing ??= []).Add(await ReadMissingAsync(child).ConfigureAwait(false));
-                    break;
-                default:
-                    await child.SkipAsync().ConfigureAwait(false);
-                    break;
+                switch (reader.LocalName)
+                {
+                    case "obj":
+                        reference = await VimValueReader.ReadAsync(reader).ConfigureAwait(false) as ManagedObjectReference;
+                        break;
+                    case "propSet":
+                        await ReadPropertyAsync(reader, properties).ConfigureAwait(false);
+                        break;
+                    case "missingSet":
+                        (missing ??= []).Add(await ReadMissingAsync(reader).ConfigureAwait(false));
+                        break;
+                    default:
+                        await reader.SkipAsync().ConfigureAwait(false);
+                        break;
+                }
             }
-        }).ConfigureAwait(false);
+            while (await SoapResponseReader.NextChildAsync(reader).ConfigureAwait(false));
+        }
 
         if (reference is null)
         {
@@ -83,50 +92,59 @@ internal static class RetrieveResultReader
         return new ObjectContent(reference, properties, (IReadOnlyList<MissingProperty>?)missing ?? []);
     }
 
-    private static async ValueTask<(string? Name, VimValue? Value)> ReadPropertyAsync(XmlReader propSet)
+    private static async ValueTask ReadPropertyAsync(XmlReader reader, Dictionary<string, VimValue> properties)
     {
         string? name = null;
         VimValue? value = null;
-        await SoapResponseReader.ForEachChildAsync(propSet, async child =>
+        if (await SoapResponseReader.EnterAsync(reader).ConfigureAwait(false))
         {
-            switch (child.LocalName)
+            do
             {
-                case "name":
-                    name = await child.ReadElementContentAsStringAsync().ConfigureAwait(false);
-                    break;
-                case "val":
-                    value = await VimValueReader.ReadAsync(child).ConfigureAwait(false);
-                    break;
-                default:
-                    await child.SkipAsync().ConfigureAwait(false);
-                    break;
+                switch (reader.LocalName)
+                {
+                    case "name":
+                        name = await reader.ReadElementContentAsStringAsync().ConfigureAwait(false);
+                        break;
+                    case "val":
+                        value = await VimValueReader.ReadAsync(reader).ConfigureAwait(false);
+                        break;
+                    default:
+                        await reader.SkipAsync().ConfigureAwait(false);
+                        break;
+                }
             }
-        }).ConfigureAwait(false);
-        return (name, value);
+            while (await SoapResponseReader.NextChildAsync(reader).ConfigureAwait(false));
+        }
+        if (name is not null && value is not null)
+        {
+            properties[name] = value;
+        }
     }
 
-    private static async ValueTask<MissingProperty> ReadMissingAsync(XmlReader missingSet)
+    private static async ValueTask<MissingProperty> ReadMissingAsync(XmlReader reader)
     {
-        string path = "";
-        VimObject? fault = null;
-        string? message = null;
-        await SoapResponseReader.ForEachChildAsync(missingSet, async child =>
+        var path = "";
+        VimObject? localizedFault = null;
+        if (await SoapResponseReader.EnterAsync(reader).ConfigureAwait(false))
         {
-            switch (child.LocalName)
+            do
             {
-                case "path":
-                    path = await child.ReadElementContentAsStringAsync().ConfigureAwait(false);
-                    break;
-                case "fault":
-                    var localized = (await VimValueReader.ReadAsync(child).ConfigureAwait(false)) as VimObject;
-                    fault = localized?.GetObject("fault");
-                    message = localized?.GetString("localizedMessage");
-                    break;
-                default:
-                    await child.SkipAsync().ConfigureAwait(false);
-                    break;
+                switch (reader.LocalName)
+                {
+                    case "path":
+                        path = await reader.ReadElementContentAsStringAsync().ConfigureAwait(false);
+                        break;
+                    case "fault":
+                        localizedFault = await VimValueReader.ReadAsync(reader).ConfigureAwait(false) as VimObject;
+                        break;
+                    default:
+                        await reader.SkipAsync().ConfigureAwait(false);
+                        break;
+                }
             }
-        }).ConfigureAwait(false);
-        return new MissingProperty(path, fault?.TypeName ?? "SystemError", message);
+            while (await SoapResponseReader.NextChildAsync(reader).ConfigureAwait(false));
+        }
+        var fault = localizedFault?.GetObject("fault");
+        return new MissingProperty(path, fault?.TypeName ?? "SystemError", localizedFault?.GetString("localizedMessage"));
     }
 }

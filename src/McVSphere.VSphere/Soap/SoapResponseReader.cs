@@ -37,17 +37,21 @@ internal static class SoapResponseReader
     public static async ValueTask<VimValue?> ReadReturnValueAsync(XmlReader response)
     {
         var values = new List<VimValue>();
-        await ForEachChildAsync(response, async child =>
+        if (await EnterAsync(response).ConfigureAwait(false))
         {
-            if (child.LocalName == "returnval")
+            do
             {
-                values.Add(await VimValueReader.ReadAsync(child).ConfigureAwait(false));
+                if (response.LocalName == "returnval")
+                {
+                    values.Add(await VimValueReader.ReadAsync(response).ConfigureAwait(false));
+                }
+                else
+                {
+                    await response.SkipAsync().ConfigureAwait(false);
+                }
             }
-            else
-            {
-                await child.SkipAsync().ConfigureAwait(false);
-            }
-        }).ConfigureAwait(false);
+            while (await NextChildAsync(response).ConfigureAwait(false));
+        }
         return values.Count switch
         {
             0 => null,
@@ -57,29 +61,39 @@ internal static class SoapResponseReader
     }
 
     /// <summary>
-    /// Calls <paramref name="readChild"/> for each child element of the element the reader is on, which must consume
-    /// that child; leaves the reader after the element's end.
+    /// Steps into the element the reader is on: true with the reader on its first child element, or false (and past
+    /// the element) when it has none. Read each child to its end, then call <see cref="NextChildAsync"/>.
     /// </summary>
-    public static async ValueTask ForEachChildAsync(XmlReader reader, Func<XmlReader, ValueTask> readChild)
+    public static async ValueTask<bool> EnterAsync(XmlReader reader)
     {
         if (reader.IsEmptyElement)
         {
             await reader.ReadAsync().ConfigureAwait(false);
-            return;
+            return false;
         }
         await reader.ReadAsync().ConfigureAwait(false);
-        while (reader.NodeType != XmlNodeType.EndElement)
+        return await NextChildAsync(reader).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves to the next child element: true when on one, false (and past the parent's end) when there is none.</summary>
+    public static async ValueTask<bool> NextChildAsync(XmlReader reader)
+    {
+        while (true)
         {
-            if (reader.NodeType == XmlNodeType.Element)
+            switch (reader.NodeType)
             {
-                await readChild(reader).ConfigureAwait(false);
-            }
-            else
-            {
-                await reader.ReadAsync().ConfigureAwait(false);
+                case XmlNodeType.Element:
+                    return true;
+                case XmlNodeType.EndElement:
+                    await reader.ReadAsync().ConfigureAwait(false);
+                    return false;
+                case XmlNodeType.None:
+                    throw new XmlException("The response ended inside an element.");
+                default:
+                    await reader.ReadAsync().ConfigureAwait(false);
+                    break;
             }
         }
-        await reader.ReadAsync().ConfigureAwait(false);
     }
 
     private static async Task MoveToBodyContentAsync(XmlReader reader)
@@ -105,27 +119,33 @@ internal static class SoapResponseReader
         string? faultString = null;
         VimObject? detail = null;
         string? detailType = null;
-        await ForEachChildAsync(reader, async child =>
+        if (await EnterAsync(reader).ConfigureAwait(false))
         {
-            switch (child.LocalName)
+            do
             {
-                case "faultstring":
-                    faultString = await child.ReadElementContentAsStringAsync().ConfigureAwait(false);
-                    break;
-                case "detail":
-                    await ForEachChildAsync(child, async faultElement =>
+                if (reader.LocalName == "faultstring")
+                {
+                    faultString = await reader.ReadElementContentAsStringAsync().ConfigureAwait(false);
+                }
+                else if (reader.LocalName == "detail" && await EnterAsync(reader).ConfigureAwait(false))
+                {
+                    do
                     {
                         // <InvalidPowerStateFault xsi:type="InvalidPowerState">: the type is the xsi:type, else the element name less "Fault".
-                        detailType ??= VimValueReader.ReadXsiType(faultElement) ?? TrimFaultSuffix(faultElement.LocalName);
-                        var value = await VimValueReader.ReadAsync(faultElement).ConfigureAwait(false);
-                        detail ??= value as VimObject ?? new VimObject(detailType, []);
-                    }).ConfigureAwait(false);
-                    break;
-                default:
-                    await child.SkipAsync().ConfigureAwait(false);
-                    break;
+                        var type = VimValueReader.ReadXsiType(reader) ?? TrimFaultSuffix(reader.LocalName);
+                        var value = await VimValueReader.ReadAsync(reader).ConfigureAwait(false);
+                        detailType ??= type;
+                        detail ??= value as VimObject ?? new VimObject(type, []);
+                    }
+                    while (await NextChildAsync(reader).ConfigureAwait(false));
+                }
+                else
+                {
+                    await reader.SkipAsync().ConfigureAwait(false);
+                }
             }
-        }).ConfigureAwait(false);
+            while (await NextChildAsync(reader).ConfigureAwait(false));
+        }
         return VimFaults.Create(detailType ?? "SystemError", faultString, detail);
     }
 
