@@ -47,6 +47,13 @@ internal sealed record LocatedVm(InventoryObject Inventory, ObjectContent Conten
 
     /// <summary>VMware Tools' state in the guest, e.g. <c>guestToolsRunning</c>.</summary>
     public string? ToolsRunningStatus => Content.GetString("guest.toolsRunningStatus");
+
+    /// <summary>Refuses a template where a VM is needed (vSphere cannot power on or reconfigure a template).</summary>
+    /// <param name="argument">The tool argument that named it.</param>
+    public LocatedVm RequireNotTemplate(string argument) => IsTemplate
+        ? throw ToolException.InvalidArgument(argument,
+            $"'{Name}' is a template, not a VM: convert_to_vm turns it back into a VM, deploy_from_template makes a new VM from it.")
+        : this;
 }
 
 /// <summary>The values of <c>VirtualMachinePowerState</c>, as vSphere spells them and tools report them.</summary>
