@@ -157,7 +157,7 @@ func (rt *sdkRouter) dispatch(r *http.Request, body []byte) soap.HasFault {
 		return nil
 	}
 
-	method, err := simulator.UnmarshalBody(vimTypeFunc, body)
+	method, err := decodeBody(body)
 	if err != nil {
 		return nil // the stock handler reports the decoding error
 	}
@@ -204,7 +204,16 @@ func (rt *sdkRouter) dispatch(r *http.Request, body []byte) soap.HasFault {
 	args = append(args, reflect.ValueOf(method.Body))
 
 	var out []reflect.Value
-	call := func() { out = handler.Call(args) }
+	call := func() {
+		defer func() {
+			// A route that panics answers with a fault (the stock simulator drops the connection instead).
+			if r := recover(); r != nil {
+				log.Printf("%s on %s: panic: %v", name, method.This, r)
+				out = []reflect.Value{reflect.ValueOf(&faultBody{Fault_: fault(fmt.Sprint(r), &types.SystemError{Reason: fmt.Sprint(r)})})}
+			}
+		}()
+		out = handler.Call(args)
+	}
 	if route.unlocked[goName] {
 		call()
 	} else {
@@ -216,6 +225,17 @@ func (rt *sdkRouter) dispatch(r *http.Request, body []byte) soap.HasFault {
 		return nil // the route declined: the stock implementation runs
 	}
 	return res
+}
+
+// decodeBody decodes a SOAP request, turning a panic of the decoder (simulator.UnmarshalBody assumes every request
+// type has a This field, which request types registered by other extensions may not) into an error.
+func decodeBody(body []byte) (method *simulator.Method, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			method, err = nil, fmt.Errorf("decoding the request: %v", r)
+		}
+	}()
+	return simulator.UnmarshalBody(vimTypeFunc, body)
 }
 
 // vimTypeFunc resolves vim25 type names, tolerating a namespace prefix as the simulator does.
