@@ -20,6 +20,7 @@ public static class HostSettings
     public static readonly SettingDefinition Transport = new("MCP_TRANSPORT", "Transport", "stdio or streamable-http.", "stdio");
     public static readonly SettingDefinition HttpHost = new("MCP_HOST", "Transport", "HTTP bind address. Without OAuth only loopback addresses are allowed, unless MCP_ALLOW_UNAUTHENTICATED=true.", "127.0.0.1");
     public static readonly SettingDefinition HttpPort = new("MCP_PORT", "Transport", "HTTP port.", "8080");
+    public static readonly SettingDefinition HttpStateless = new("MCVSPHERE_HTTP_STATELESS", "Transport", "Serve streamable HTTP without sessions, so that several instances behind an ordinary load balancer can serve one client. Server-to-client requests (elicitation) and resource subscriptions need sessions and are off in this mode.", "false");
 
     public static readonly SettingDefinition OAuthEnabled = new("OAUTH_ENABLED", "OAuth", "Require an OAuth 2.1 bearer token (a JWT from OAUTH_ISSUER_URL) on the HTTP endpoint. Needs MCP_TRANSPORT=streamable-http.", "false");
     public static readonly SettingDefinition OAuthIssuerUrl = new("OAUTH_ISSUER_URL", "OAuth", "Issuer of the OpenID provider, e.g. https://auth.example.com/realms/ops; its /.well-known/openid-configuration gives the signing keys. https, or http on loopback only. Required with OAuth.");
@@ -53,7 +54,7 @@ public static class HostSettings
     [
         VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint,
         VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork,
-        Transport, HttpHost, HttpPort,
+        Transport, HttpHost, HttpPort, HttpStateless,
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
         RoleMapping, StdioRole, ReadOnly, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
         LogLevel, PluginDirectory, EnabledPlugins,

@@ -43,6 +43,9 @@ public sealed record McVSphereOptions
 
     public int HttpPort { get; init; } = 8080;
 
+    /// <summary>Streamable HTTP without sessions (scale-out behind a load balancer).</summary>
+    public bool HttpStateless { get; init; }
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     public required string PluginDirectory { get; init; }

@@ -29,6 +29,7 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
             Transport = ReadTransport(),
             HttpHost = Get(HostSettings.HttpHost) ?? HostSettings.HttpHost.Default!,
             HttpPort = ReadPort(),
+            HttpStateless = ReadBool(HostSettings.HttpStateless),
             LogLevel = ReadLogLevel(),
             PluginDirectory = ReadPluginDirectory(),
             EnabledPlugins = ReadEnabledPlugins(),
