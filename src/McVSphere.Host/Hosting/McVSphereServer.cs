@@ -1,6 +1,7 @@
 using McVSphere.Host.Configuration;
 using McVSphere.Host.Mcp;
 using McVSphere.Host.Plugins;
+using McVSphere.Host.Security;
 using McVSphere.Host.Simulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -45,6 +46,7 @@ public static class McVSphereServer
         services.AddSingleton(options);
         services.AddSingleton(configuration);
         services.AddVSphereSession(vcenter, options.Defaults, isSimulator);
+        services.AddMcVSphereAccessControl(options);
     }
 
     private static string HttpListenUrl(McVSphereOptions options)

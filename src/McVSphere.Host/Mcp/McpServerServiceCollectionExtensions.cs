@@ -1,4 +1,5 @@
 using McVSphere.Host.Plugins;
+using McVSphere.Host.Security;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
 
@@ -20,6 +21,7 @@ public static class McpServerServiceCollectionExtensions
                     "Manage VMware vSphere: VMs, power, snapshots, disks, NICs, hosts, datastores, networks, tags, events and tasks. " +
                     "Names are vSphere inventory names; unknown names are answered with the closest existing ones.";
             })
-            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Apply));
+            // Security first: it must see every request, and each tool's final result once errors are turned into results.
+            .WithRequestFilters(filters => filters.AddSecurityFilters().AddCallToolFilter(ToolErrorFilter.Apply));
     }
 }

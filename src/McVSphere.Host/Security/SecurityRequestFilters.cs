@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using McVSphere.Host.Mcp;
+using McVSphere.Host.Plugins;
+using McVSphere.Sdk.Security;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McVSphere.Host.Security;
+
+/// <summary>
+/// RBAC, read-only mode and audit, applied once for every tool and resource of every plugin. Tools need the level
+/// their <see cref="RequiresPermissionAttribute"/> declares (from the <see cref="ToolCatalog"/>); resources need READ_ONLY.
+/// A caller sees only what they may use; a refused call is an MCP tool error naming the level it needs, and is audited.
+/// </summary>
+public static class SecurityRequestFilters
+{
+    /// <summary>Adds the filters. Register them before other call-tool filters, so that they see every call and its final result.</summary>
+    public static IMcpRequestFilterBuilder AddSecurityFilters(this IMcpRequestFilterBuilder filters)
+    {
+        filters.AddListToolsFilter(ListTools);
+        filters.AddCallToolFilter(CallTool);
+        filters.AddListResourcesFilter(next => async (context, cancellationToken) =>
+            CanReadResources(context) ? await next(context, cancellationToken) : new ListResourcesResult { Resources = [] });
+        filters.AddListResourceTemplatesFilter(next => async (context, cancellationToken) =>
+            CanReadResources(context) ? await next(context, cancellationToken) : new ListResourceTemplatesResult { ResourceTemplates = [] });
+        filters.AddReadResourceFilter(ReadResource);
+        return filters;
+    }
+
+    private static McpRequestHandler<ListToolsRequestParams, ListToolsResult> ListTools(McpRequestHandler<ListToolsRequestParams, ListToolsResult> next) =>
+        async (context, cancellationToken) =>
+        {
+            var result = await next(context, cancellationToken);
+            var (caller, policy) = Identify(context);
+            var catalog = context.Services!.GetRequiredService<ToolCatalog>();
+            result.Tools = result.Tools.Where(t => catalog.TryGetTool(t.Name, out var tool) && policy.Allows(caller, tool.Permission)).ToList();
+            return result;
+        };
+
+    private static McpRequestHandler<CallToolRequestParams, CallToolResult> CallTool(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
+        async (context, cancellationToken) =>
+        {
+            var (caller, policy) = Identify(context);
+            var audit = context.Services!.GetRequiredService<AuditLog>();
+            var name = context.Params?.Name ?? "";
+            var arguments = context.Params?.Arguments;
+            // A name the catalog does not know is no served tool: the SDK answers it as unknown.
+            if (context.Services!.GetRequiredService<ToolCatalog>().TryGetTool(name, out var tool) && !policy.Allows(caller, tool.Permission))
+            {
+                audit.Denied(caller, tool.Permission, name, arguments);
+                return ToolErrorFilter.ErrorResult(policy.DenialMessage(caller, $"tool '{name}'", tool.Permission));
+            }
+            var started = Stopwatch.GetTimestamp();
+            string? error = "cancelled or failed before completing";
+            try
+            {
+                var result = await next(context, cancellationToken);
+                error = result.IsError == true ? ErrorText(result) : null;
+                return result;
+            }
+            catch (Exception ex)
+            {
+                error = ex.Message;
+                throw;
+            }
+            finally
+            {
+                audit.ToolCall(caller, name, arguments, Stopwatch.GetElapsedTime(started), error);
+            }
+        };
+
+    private static McpRequestHandler<ReadResourceRequestParams, ReadResourceResult> ReadResource(McpRequestHandler<ReadResourceRequestParams, ReadResourceResult> next) =>
+        async (context, cancellationToken) =>
+        {
+            var (caller, policy) = Identify(context);
+            if (!policy.Allows(caller, PermissionLevel.ReadOnly))
+            {
+                var uri = context.Params?.Uri ?? "";
+                context.Services!.GetRequiredService<AuditLog>().Denied(caller, PermissionLevel.ReadOnly, resource: uri);
+                throw new McpProtocolException(policy.DenialMessage(caller, $"resource '{uri}'", PermissionLevel.ReadOnly), McpErrorCode.InvalidRequest);
+            }
+            return await next(context, cancellationToken);
+        };
+
+    private static bool CanReadResources<TParams>(RequestContext<TParams> context)
+    {
+        var (caller, policy) = Identify(context);
+        return policy.Allows(caller, PermissionLevel.ReadOnly);
+    }
+
+    private static (Caller Caller, AccessPolicy Policy) Identify<TParams>(RequestContext<TParams> context)
+    {
+        var services = context.Services!;
+        return (services.GetRequiredService<CallerResolver>().Resolve(context.User), services.GetRequiredService<AccessPolicy>());
+    }
+
+    private static string ErrorText(CallToolResult result) =>
+        string.Join(" ", result.Content.OfType<TextContentBlock>().Select(block => block.Text));
+}
