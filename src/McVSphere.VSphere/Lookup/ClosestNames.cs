@@ -1,12 +1,16 @@
 namespace McVSphere.VSphere.Lookup;
 
 /// <summary>Ranks existing names by similarity to a name that was not found: substrings first, then by edit distance.</summary>
-internal static class ClosestNames
+public static class ClosestNames
 {
+    /// <summary>The most names <see cref="Find"/> returns.</summary>
     public const int MaxSuggestions = 5;
 
+    /// <summary>The existing names most like <paramref name="wanted"/> (case-insensitive), best first; empty when none is close.</summary>
     public static IReadOnlyList<string> Find(string wanted, IEnumerable<string> existing)
     {
+        ArgumentNullException.ThrowIfNull(wanted);
+        ArgumentNullException.ThrowIfNull(existing);
         var target = wanted.ToLowerInvariant();
         var threshold = Math.Max(2, target.Length / 3);
         return existing

@@ -28,6 +28,12 @@ public sealed class InventoryLookup
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var objects = await ListAsync(kind, cancellationToken).ConfigureAwait(false);
+        return Match(kind, name, objects);
+    }
+
+    /// <summary>The rules of <see cref="FindAsync"/>, applied to objects already listed (with their paths).</summary>
+    internal static InventoryObject Match(VSphereObjectKind kind, string name, IReadOnlyList<InventoryObject> objects)
+    {
         var match = Single(kind, name, objects, candidate => candidate.Name);
         if (match is null && name.Contains('/', StringComparison.Ordinal))
         {
@@ -70,7 +76,7 @@ public sealed class InventoryLookup
             .ToArray();
     }
 
-    private static bool IsOfKind(ObjectContent content, VSphereObjectKind kind) => kind switch
+    internal static bool IsOfKind(ObjectContent content, VSphereObjectKind kind) => kind switch
     {
         VSphereObjectKind.Template => content.Ref.Type == "VirtualMachine" && content.GetBoolean("config.template") == true,
         VSphereObjectKind.Network => content.Ref.Type is "Network" or "DistributedVirtualPortgroup" or "OpaqueNetwork",
