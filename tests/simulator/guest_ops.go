@@ -1269,8 +1269,11 @@ func (h *guestEvents) UpdateObject(obj mo.Reference, changes []types.PropertyCha
 		return
 	}
 	for _, c := range changes {
-		if c.Name == "runtime.powerState" {
+		switch {
+		case c.Name == "runtime.powerState":
 			h.g.powerChanged(ref, types.VirtualMachinePowerState(fmt.Sprint(c.Val)))
+		case c.Name == "guest.guestState" && fmt.Sprint(c.Val) == string(types.VirtualMachineGuestStateResetting):
+			h.g.rebooted(ref) // a guest reboot (RebootGuest) announces itself this way
 		}
 	}
 }
@@ -1282,7 +1285,7 @@ func (h *guestEvents) RemoveObject(ref types.ManagedObjectReference) {
 }
 
 // powerChanged makes the guest follow the VM: powering off kills the guest's processes, suspending stops them and
-// powering on (resuming) lets them continue.
+// powering on (resuming) lets them continue. A guest reboot (guest.guestState "resetting") kills them too.
 func (g *guestOps) powerChanged(ref types.ManagedObjectReference, state types.VirtualMachinePowerState) {
 	g.mu.Lock()
 	vm := g.vms[ref]
@@ -1307,6 +1310,21 @@ func (g *guestOps) powerChanged(ref types.ManagedObjectReference, state types.Vi
 		}
 		vm.mu.Unlock()
 	}
+}
+
+// rebooted restarts the guest's process table: its programs are killed and the system processes start again.
+func (g *guestOps) rebooted(ref types.ManagedObjectReference) {
+	g.mu.Lock()
+	vm := g.vms[ref]
+	g.mu.Unlock()
+	if vm == nil {
+		return
+	}
+	vm.signalAll(syscall.SIGKILL)
+	vm.mu.Lock()
+	vm.boot = time.Now()
+	vm.addSystemProcessesLocked()
+	vm.mu.Unlock()
 }
 
 // removed discards the guest of a destroyed VM: its processes and its filesystem.

@@ -449,6 +449,21 @@ func TestGuestProcesses(t *testing.T) {
 			t.Fatalf("process %d listed after a power cycle", pid)
 		}
 	}
+
+	// A guest reboot (guest.guestState "resetting", as RebootGuest reports it) kills them too.
+	pid, err = g.pm.StartProgram(g.ctx, g.auth, &types.GuestProgramSpec{ProgramPath: "/bin/sleep", Arguments: "30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.guestOps().mu.Lock()
+	proc = g.guestOps().vms[g.vm.Reference()].procs[pid]
+	g.guestOps().mu.Unlock()
+	g.reconfigure(g.vm, "SET.guest.guestState", string(types.VirtualMachineGuestStateResetting))
+	select {
+	case <-proc.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the guest process survived a guest reboot")
+	}
 }
 
 func TestGuestPermissionsOfAnOrdinaryUser(t *testing.T) {

@@ -19,8 +19,9 @@ package main
 // StartProgramInGuest that ended less than 5 minutes ago, with endTime and exitCode (128+n when killed by signal n),
 // as vSphere documents. TerminateProcessInGuest kills the process group with SIGKILL and waits for it to end;
 // unknown or ended pids give GuestProcessNotFound, system processes and (for a non-root user) other users'
-// processes GuestPermissionDenied. Powering the VM off kills its processes and empties the table, suspending stops
-// them (SIGSTOP) and resuming continues them (SIGCONT); destroying the VM kills them. ReadEnvironmentVariableInGuest
+// processes GuestPermissionDenied. Powering the VM off or rebooting the guest (guest.guestState "resetting", as
+// RebootGuest reports it) kills its processes and empties the table, suspending stops them (SIGSTOP) and resuming
+// continues them (SIGCONT); destroying the VM kills them. ReadEnvironmentVariableInGuest
 // reads the environment of the guest agent (vmtoolsd runs as root), as vSphere documents for non-interactive
 // sessions.
 
