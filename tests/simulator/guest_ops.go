@@ -101,8 +101,9 @@ type guestOps struct {
 	serveOnce sync.Once
 
 	mu        sync.Mutex
-	base      string // directory holding the sandboxes, created on first use
-	ownsBase  bool   // base is a temporary directory of ours, removed by close
+	base      string   // directory holding the sandboxes, created on first use
+	ownsBase  bool     // base is a temporary directory of ours, removed by close
+	lock      *os.File // held locked while base is in use (see guestRemoveStale)
 	closed    bool
 	vms       map[types.ManagedObjectReference]*guestVM
 	transfers map[string]*guestTransfer
@@ -231,6 +232,12 @@ func (g *guestOps) close() {
 	if owns && base != "" {
 		_ = os.RemoveAll(base)
 	}
+	g.mu.Lock()
+	if g.lock != nil {
+		_ = g.lock.Close()
+		g.lock = nil
+	}
+	g.mu.Unlock()
 	guestLiveMu.Lock()
 	delete(guestLive, g)
 	guestLiveMu.Unlock()
@@ -257,23 +264,34 @@ func (g *guestOps) guestRoot() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The lock says the directory is in use; the kernel drops it when this process ends, however it ends.
+	if lock, err := os.OpenFile(filepath.Join(dir, guestLockName), os.O_CREATE|os.O_RDWR, 0o600); err == nil {
+		if syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			g.lock = lock
+		} else {
+			_ = lock.Close()
+		}
+	}
 	g.base, g.ownsBase = dir, true
 	return dir, nil
 }
 
-// guestRemoveStale removes temporary guest roots left by simulators that died without cleaning up (their names
-// carry the pid of the simulator that made them).
+// guestLockName is the file in a temporary guest root that its simulator holds locked.
+const guestLockName = ".lock"
+
+// guestRemoveStale removes temporary guest roots left by simulators that died without cleaning up: those whose
+// lock file nobody holds.
 func guestRemoveStale() {
 	matches, _ := filepath.Glob(filepath.Join(os.TempDir(), "mcvsphere-guest-*-*"))
 	for _, dir := range matches {
-		parts := strings.SplitN(strings.TrimPrefix(filepath.Base(dir), "mcvsphere-guest-"), "-", 2)
-		pid, err := strconv.Atoi(parts[0])
-		if err != nil || pid <= 0 || pid == os.Getpid() {
-			continue
+		lock, err := os.OpenFile(filepath.Join(dir, guestLockName), os.O_RDWR, 0)
+		if err != nil {
+			continue // not ours, or still being created
 		}
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+		if syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
 			_ = os.RemoveAll(dir)
 		}
+		_ = lock.Close()
 	}
 }
 
