@@ -33,9 +33,18 @@ public static class McVSphereServer
         var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         web.WebHost.UseUrls(HttpListenUrl(options));
         AddSharedServices(web.Services, web.Logging, options, configuration, vcenter, simulator is not null);
+        if (options.Security.OAuth is { } oauth)
+        {
+            web.Services.AddMcVSphereOAuth(oauth);
+        }
         web.Services.AddMcVSphereMcpServer(plugins).WithHttpTransport();
         var app = web.Build();
-        app.MapMcp("/mcp");
+        app.UseMcVSphereHttpSecurity(options.Security);
+        var mcp = app.MapMcp("/mcp");
+        if (options.Security.OAuth is not null)
+        {
+            mcp.RequireAuthorization();
+        }
         app.MapGet("/healthz", () => Results.Text("ok"));
         await app.RunAsync();
     }

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+using ModelContextProtocol.AspNetCore.Authentication;
+using ModelContextProtocol.Authentication;
+
+namespace McVSphere.Host.Security;
+
+/// <summary>OAuth 2.1 resource-server authentication of the HTTP endpoint.</summary>
+public static class OAuthServiceCollectionExtensions
+{
+    // Issuers sign with asymmetric keys published in their JWKS; accepting only these rules out "none" and HMAC key confusion.
+    private static readonly string[] AsymmetricAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    /// <summary>
+    /// JWT bearer authentication against the OpenID provider (discovery, JWKS refreshed when an unknown key id shows
+    /// up, issuer, audience and lifetime checked), with the MCP SDK's challenge: 401 with
+    /// <c>WWW-Authenticate: Bearer resource_metadata=...</c> and the protected-resource metadata naming the issuer.
+    /// </summary>
+    public static IServiceCollection AddMcVSphereOAuth(this IServiceCollection services, OAuthSettings oauth)
+    {
+        services
+            .AddAuthentication(options =>
+            {
+                options.DefaultAuthenticateScheme = JwtBearerDefaults.AuthenticationScheme;
+                options.DefaultChallengeScheme = McpAuthenticationDefaults.AuthenticationScheme;
+            })
+            .AddJwtBearer(jwt =>
+            {
+                jwt.Authority = oauth.Issuer;
+                jwt.RequireHttpsMetadata = new Uri(oauth.Issuer).Scheme == Uri.UriSchemeHttps;
+                jwt.RefreshOnIssuerKeyNotFound = true;
+                // Keep claim names as the provider wrote them, so that OAUTH_GROUPS_CLAIM means what the token says.
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    // The valid issuer is the one in the discovery document, which must equal OAUTH_ISSUER_URL (OpenID Connect Discovery §4.3).
+                    ValidateIssuer = true,
+                    ValidAudiences = oauth.Audiences,
+                    ValidAlgorithms = AsymmetricAlgorithms,
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = "sub",
+                };
+            })
+            .AddMcp(mcp =>
+            {
+                mcp.ResourceMetadataUri = oauth.ResourceMetadataUrl;
+                mcp.ResourceMetadata = new ProtectedResourceMetadata
+                {
+                    Resource = oauth.ResourceUrl.AbsoluteUri,
+                    AuthorizationServers = [oauth.Issuer],
+                    ScopesSupported = [.. oauth.Scopes],
+                    BearerMethodsSupported = ["header"],
+                    ResourceName = "McVSphere",
+                };
+            });
+        services.AddAuthorization();
+        return services;
+    }
+}
