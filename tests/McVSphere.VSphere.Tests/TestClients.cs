@@ -1,3 +1,4 @@
+using McVSphere.VSphere.Tasks;
 using Microsoft.Extensions.Logging;
 
 namespace McVSphere.VSphere.Tests;
@@ -55,6 +56,31 @@ internal sealed class RecordingLoggerFactory : ILoggerFactory, ILogger
         lock (_lines)
         {
             _lines.Add($"{logLevel}: {formatter(state, exception)}");
+        }
+    }
+}
+
+/// <summary>Records reports synchronously (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
+internal sealed class RecordingProgress : IProgress<VSphereTaskProgress>
+{
+    private readonly List<VSphereTaskProgress> _reports = [];
+
+    public IReadOnlyList<VSphereTaskProgress> Reports
+    {
+        get
+        {
+            lock (_reports)
+            {
+                return _reports.ToArray();
+            }
+        }
+    }
+
+    public void Report(VSphereTaskProgress value)
+    {
+        lock (_reports)
+        {
+            _reports.Add(value);
         }
     }
 }

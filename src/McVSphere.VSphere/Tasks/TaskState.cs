@@ -4,7 +4,7 @@ namespace McVSphere.VSphere.Tasks;
 
 /// <summary>
 /// What is known of a task while waiting for it, fed property by property (from a read or from WaitForUpdatesEx
-/// change sets), reporting progress when it moves.
+/// change sets); <see cref="Publish"/> reports progress once per batch, when it moved.
 /// </summary>
 internal sealed class TaskState(ManagedObjectReference task, IProgress<VSphereTaskProgress>? progress)
 {
@@ -13,6 +13,8 @@ internal sealed class TaskState(ManagedObjectReference task, IProgress<VSphereTa
     private string? _state;
     private VimObject? _error;
     private VimValue? _result;
+    private int _percent;
+    private string? _description;
 
     public VSphereTaskProgress? LastProgress { get; private set; }
 
@@ -26,10 +28,10 @@ internal sealed class TaskState(ManagedObjectReference task, IProgress<VSphereTa
                 _state = value?.AsString();
                 break;
             case "info.progress":
-                Report(value?.AsInt32() ?? LastProgress?.Percent ?? 0, LastProgress?.Description);
+                _percent = Math.Clamp(value?.AsInt32() ?? _percent, 0, 100);
                 break;
             case "info.description":
-                Report(LastProgress?.Percent ?? 0, (value as VimObject)?.GetString("message"));
+                _description = (value as VimObject)?.GetString("message");
                 break;
             case "info.error":
                 _error = value as VimObject;
@@ -48,13 +50,15 @@ internal sealed class TaskState(ManagedObjectReference task, IProgress<VSphereTa
             var fault = _error?.GetObject("fault");
             throw VimFaults.Create(fault?.TypeName ?? "SystemError", _error?.GetString("localizedMessage"), fault, task);
         }
-        Report(100, LastProgress?.Description);
+        _percent = 100;
+        Publish();
         return _result;
     }
 
-    private void Report(int percent, string? description)
+    /// <summary>Reports the progress if it changed since the last report.</summary>
+    public void Publish()
     {
-        var next = new VSphereTaskProgress(Math.Clamp(percent, 0, 100), description);
+        var next = new VSphereTaskProgress(_percent, _description);
         if (next != LastProgress)
         {
             LastProgress = next;

@@ -67,6 +67,7 @@ internal sealed partial class TaskWaiter(
         {
             state.Apply(path, current[0][path]);
         }
+        state.Publish();
         if (state.IsFinished)
         {
             return;
@@ -90,6 +91,7 @@ internal sealed partial class TaskWaiter(
                 }
                 version = updates.GetString("version");
                 ApplyUpdates(updates, state);
+                state.Publish();
             }
         }
         finally

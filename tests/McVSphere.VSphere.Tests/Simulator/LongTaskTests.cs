@@ -66,28 +66,3 @@ public sealed class LongTaskTests(TwoDatacenterSimulator fixture) : IClassFixtur
         return vm;
     }
 }
-
-/// <summary>Records reports synchronously (<see cref="Progress{T}"/> would post them to the thread pool).</summary>
-internal sealed class RecordingProgress : IProgress<VSphereTaskProgress>
-{
-    private readonly List<VSphereTaskProgress> _reports = [];
-
-    public IReadOnlyList<VSphereTaskProgress> Reports
-    {
-        get
-        {
-            lock (_reports)
-            {
-                return _reports.ToArray();
-            }
-        }
-    }
-
-    public void Report(VSphereTaskProgress value)
-    {
-        lock (_reports)
-        {
-            _reports.Add(value);
-        }
-    }
-}
