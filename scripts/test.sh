@@ -3,7 +3,7 @@
 # Installs what is missing first. Ends with one line "N passed, N failed[, N skipped]".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/prerequisites.sh" || exit 1
+"$root/scripts/prerequisites.sh" nginx || exit 1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

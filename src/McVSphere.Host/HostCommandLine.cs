@@ -8,11 +8,12 @@ public sealed record HostCommandLine
     public bool ListPlugins { get; init; }
     public bool ListTools { get; init; }
     public bool Simulator { get; init; }
+    public bool CheckHealth { get; init; }
     public string? ConfigFile { get; init; }
     public string? Docs { get; init; }
 
     /// <summary>True for commands that print something and exit without serving or connecting.</summary>
-    public bool IsListing => ListPlugins || ListTools || Docs is not null;
+    public bool IsListing => ListPlugins || ListTools || Docs is not null || CheckHealth;
 
     public const string Usage = """
         Usage: mcvsphere [options]
@@ -26,6 +27,7 @@ public sealed record HostCommandLine
           --list-tools       list every tool with its family and permission level, then exit
           --docs tools|configuration
                              print the generated reference (docs/tools.md, docs/configuration.md), then exit
+          --check-health     ask the HTTP server on MCP_PORT for /healthz; exit 0 when it answers (container health check)
           --version          print the version and exit
           --help             print this help and the settings, then exit
         """;
@@ -43,6 +45,7 @@ public sealed record HostCommandLine
                 "--list-plugins" => result with { ListPlugins = true },
                 "--list-tools" => result with { ListTools = true },
                 "--simulator" => result with { Simulator = true },
+                "--check-health" => result with { CheckHealth = true },
                 "--config" when i + 1 < args.Count => result with { ConfigFile = args[++i] },
                 "--config" => throw new ArgumentException("--config needs a file name: --config FILE"),
                 "--docs" when i + 1 < args.Count && args[i + 1] is "tools" or "configuration" => result with { Docs = args[++i] },

@@ -41,6 +41,11 @@ catch (HostConfigurationException ex)
     return 2;
 }
 
+if (commandLine.CheckHealth)
+{
+    return await HealthCheck.RunAsync(options.HttpPort);
+}
+
 using var bootstrapLogging = HostLogging.CreateBootstrapFactory(commandLine.IsListing ? LogLevel.Warning : options.LogLevel);
 var plugins = new PluginLoader(configuration, bootstrapLogging.CreateLogger<PluginLoader>())
     .LoadAll(options.PluginDirectory, options.EnabledPlugins);

@@ -37,15 +37,59 @@ public class PackagingTests
         }
     }
 
-    private static async Task<string> RunAsync(string command, params string[] arguments)
+    [Fact]
+    public async Task The_sample_plugin_builds_against_the_Sdk_package_alone_and_loads()
+    {
+        var work = Directory.CreateTempSubdirectory("mcvsphere-sdk-");
+        try
+        {
+            var feed = Path.Combine(work.FullName, "feed");
+            foreach (var project in new[] { "McVSphere.VSphere", "McVSphere.Sdk" })
+            {
+                await RunAsync("dotnet", "pack", Path.Combine(RepositoryPaths.Root, "src", project), "-c", RepositoryPaths.Configuration, "--no-build", "-o", feed);
+            }
+            // A copy outside the repository: no Directory.Build.props, no project references, only the package.
+            var sample = Path.Combine(work.FullName, "PowerStateReport");
+            Directory.CreateDirectory(sample);
+            foreach (var file in Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "samples", "PowerStateReport")).Where(f => f.EndsWith(".cs") || f.EndsWith(".csproj")))
+            {
+                File.Copy(file, Path.Combine(sample, Path.GetFileName(file)));
+            }
+            await File.WriteAllTextAsync(Path.Combine(work.FullName, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources><add key="local" value="{feed}" /></packageSources>
+                </configuration>
+                """);
+            var output = Path.Combine(work.FullName, "plugins", "PowerStateReport");
+            await RunAsync("dotnet", "build", sample, "-c", "Release", "-o", output);
+
+            var files = Directory.GetFiles(output).Select(Path.GetFileName).ToList();
+            Assert.Contains("PowerStateReport.dll", files);
+            Assert.DoesNotContain(files, f => f!.StartsWith("McVSphere.") || f.StartsWith("ModelContextProtocol"));
+            var listed = await RunAsync(RepositoryPaths.HostExecutable, ["--list-tools"], new() { ["MCVSPHERE_PLUGIN_DIR"] = Path.Combine(work.FullName, "plugins") });
+            Assert.Equal(["count_vms_by_power_state\tPowerStateReport\tREAD_ONLY"], listed.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static Task<string> RunAsync(string command, params string[] arguments) => RunAsync(command, arguments, []);
+
+    private static async Task<string> RunAsync(string command, string[] arguments, Dictionary<string, string> environment)
     {
         var startInfo = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
-        // A tool run from a temp path must not see the repository's settings.
         startInfo.Environment.Remove("MCVSPHERE_PLUGIN_DIR");
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
         using var process = Process.Start(startInfo)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
