@@ -33,6 +33,7 @@ public sealed class VSphereClient : IAsyncDisposable
     internal VSphereClient(VSphereConnectionOptions options, ILoggerFactory? loggerFactory, HttpMessageHandler? handler)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         loggerFactory ??= NullLoggerFactory.Instance;
         _http = new VSphereHttp(options, handler);
         _soap = new SoapClient(_http, loggerFactory.CreateLogger<SoapClient>());

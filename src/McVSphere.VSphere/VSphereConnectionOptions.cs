@@ -76,6 +76,30 @@ public sealed class VSphereConnectionOptions
         return builder.Uri;
     }
 
+    /// <summary>Checks every setting, so that a bad one fails at start-up rather than at the first call.</summary>
+    /// <exception cref="ArgumentException">A setting is unusable; the message names it.</exception>
+    public void Validate()
+    {
+        GetSdkUri();
+        GetNormalizedThumbprint();
+        if (RequestTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"RequestTimeout must be positive; got {RequestTimeout}.", nameof(RequestTimeout));
+        }
+        if (TaskTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"TaskTimeout must be positive; got {TaskTimeout}.", nameof(TaskTimeout));
+        }
+        if (PropertyPageSize <= 0)
+        {
+            throw new ArgumentException($"PropertyPageSize must be positive; got {PropertyPageSize}.", nameof(PropertyPageSize));
+        }
+        if (!string.IsNullOrWhiteSpace(CaBundlePath) && !File.Exists(CaBundlePath))
+        {
+            throw new ArgumentException($"The CA bundle (VCENTER_CA_BUNDLE) '{CaBundlePath}' does not exist.", nameof(CaBundlePath));
+        }
+    }
+
     /// <summary>The normalised <see cref="Thumbprint"/> (upper-case hex without colons), or null when unset.</summary>
     /// <exception cref="ArgumentException">It is not 64 hex digits.</exception>
     public string? GetNormalizedThumbprint()

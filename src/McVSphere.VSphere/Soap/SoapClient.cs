@@ -43,9 +43,8 @@ internal sealed partial class SoapClient(VSphereHttp http, ILogger logger)
             if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.InternalServerError)
                 || response.Content.Headers.ContentType?.MediaType?.Contains("xml", StringComparison.OrdinalIgnoreCase) == false)
             {
-                throw new HttpRequestException(
-                    $"{http.SdkUri} answered {method} with HTTP {(int)response.StatusCode} {response.ReasonPhrase} and no SOAP response: is it a vSphere SDK endpoint?",
-                    null, response.StatusCode);
+                throw new VSphereConnectionException(http.SdkUri,
+                    $"{http.SdkUri} answered {method} with HTTP {(int)response.StatusCode} {response.ReasonPhrase} and no SOAP response: is it a vSphere SDK endpoint?");
             }
             await using var stream = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
             // XmlReader has no cancellation: end the response to interrupt a read that outlives the deadline.
@@ -59,10 +58,6 @@ internal sealed partial class SoapClient(VSphereHttp http, ILogger logger)
             if (deadline.IsCancellationRequested)
             {
                 throw http.TimedOut(method, error);
-            }
-            if (error is HttpRequestException { StatusCode: not null } unexpected)
-            {
-                throw new VSphereConnectionException(http.SdkUri, unexpected.Message, error);
             }
             var failure = http.DescribeFailure(error, method);
             if (failure is null)
