@@ -21,6 +21,9 @@ public sealed class VmLifecycleFixture : SimulatorHostFixture, IAsyncLifetime
 
     protected override string? Plugins => "VmLifecycle";
 
+    /// <summary>A second datastore (LocalDS_1) to move VMs and disks to.</summary>
+    protected override string[] SimulatorFlags => ["-ds", "2"];
+
     // Re-implemented so that xunit runs these, which extend the base fixture's.
     async Task IAsyncLifetime.InitializeAsync()
     {
