@@ -59,9 +59,7 @@ public sealed class InventoryLookup
     public async Task<IReadOnlyList<InventoryObject>> ListAsync(VSphereObjectKind kind, CancellationToken cancellationToken = default)
     {
         var targetType = kind.ManagedObjectType();
-        string[] targetPaths = kind is VSphereObjectKind.VirtualMachine or VSphereObjectKind.Template
-            ? [.. NameAndParent, "config.template"]
-            : NameAndParent;
+        string[] targetPaths = kind == VSphereObjectKind.Template ? [.. NameAndParent, "config.template"] : NameAndParent;
         var specs = AncestorTypes.Where(type => type != targetType)
             .Select(type => new PropertySpec { Type = type, PathSet = NameAndParent })
             .Append(new PropertySpec { Type = targetType, PathSet = targetPaths })

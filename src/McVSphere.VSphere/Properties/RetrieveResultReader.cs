@@ -103,7 +103,8 @@ internal static class RetrieveResultReader
                 switch (reader.LocalName)
                 {
                     case "name":
-                        name = await reader.ReadElementContentAsStringAsync().ConfigureAwait(false);
+                        // Every object repeats the same paths: keep one string per path.
+                        name = reader.NameTable.Add(await reader.ReadElementContentAsStringAsync().ConfigureAwait(false));
                         break;
                     case "val":
                         value = await VimValueReader.ReadAsync(reader).ConfigureAwait(false);

@@ -72,7 +72,10 @@ internal static class VimValueReader
             : new VimPrimitive(typeName, text);
     }
 
-    /// <summary>The local part of the element's <c>xsi:type</c> (<c>xsd:int</c> → <c>int</c>), or null.</summary>
+    /// <summary>
+    /// The local part of the element's <c>xsi:type</c> (<c>xsd:int</c> → <c>int</c>), or null; atomized in the reader's
+    /// name table, so that the values of a bulk read share one string per type.
+    /// </summary>
     public static string? ReadXsiType(XmlReader reader)
     {
         var qualified = reader.GetAttribute("type", XmlNames.XmlSchemaInstance);
@@ -81,7 +84,7 @@ internal static class VimValueReader
             return null;
         }
         var colon = qualified.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? qualified : qualified[(colon + 1)..];
+        return reader.NameTable.Add(colon < 0 ? qualified : qualified[(colon + 1)..]);
     }
 
     private static VimValue EmptyValue(string? typeName, string? referenceType)
