@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using McVSphere.Sdk.Errors;
 using McVSphere.Sdk.Progress;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere;
@@ -121,6 +122,7 @@ public sealed class VmTools(IVSphereSession session)
     [McpServerTool(Name = "delete_vm", Destructive = true)]
     [Description("Deletes a VM or template and its files from disk, for good. Refuses a powered-on VM unless force=true, which powers it off first.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("delete VM '{name}' and all its files from the datastore", Destroys = true)]
     public async Task<DeletedVm> DeleteVm(
         [Description("Name or inventory path of the VM or template.")] string name,
         IProgress<ProgressNotificationValue> progress,

@@ -68,7 +68,7 @@ if (commandLine.ListTools)
 
 try
 {
-    await McVSphereServer.RunAsync(options, configuration, plugins, bootstrapLogging);
+    await McVSphereServer.RunAsync(options, plugins, bootstrapLogging);
     return 0;
 }
 catch (HostConfigurationException ex)

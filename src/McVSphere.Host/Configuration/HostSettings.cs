@@ -37,8 +37,11 @@ public static class HostSettings
     public static readonly SettingDefinition AllowedHosts = new("MCVSPHERE_ALLOWED_HOSTS", "Access control", "Comma-separated Host header names the HTTP endpoint answers (DNS-rebinding protection); *.example.com matches sub-domains. Others get 400.", "localhost, 127.0.0.1, [::1], the host of OAUTH_BASE_URL and MCP_HOST");
     public static readonly SettingDefinition AllowedOrigins = new("MCVSPHERE_ALLOWED_ORIGINS", "Access control", "Comma-separated Origin values accepted from browsers, e.g. https://app.example.com, or *. A request with another Origin gets 403.", "origins whose host is an allowed host");
 
+    public static readonly SettingDefinition ConfirmDestructive = new("MCVSPHERE_CONFIRM_DESTRUCTIVE", "Access control", "Ask the user before destructive changes (delete_vm, delete_all_snapshots, remove_disk with delete_file, reboot_host...): through MCP elicitation when the client supports it, else the call needs confirm=true. false skips the question.", "true");
     public static readonly SettingDefinition AuditFile = new("MCVSPHERE_AUDIT_FILE", "Audit", "File that gets one JSON line per tool call and per permission denial (appended).");
     public static readonly SettingDefinition AuditStderr = new("MCVSPHERE_AUDIT_STDERR", "Audit", "Also write the audit lines to stderr.", "true");
+
+    public static readonly SettingDefinition ToolMode = new("MCVSPHERE_TOOL_MODE", "Tools", "full: every tool on its own. compact: one tool per family taking an operation and its arguments, for clients capped at a number of tools (e.g. 128).", "full");
 
     public static readonly SettingDefinition LogLevel = new("LOG_LEVEL", "Logging", "DEBUG, INFO, WARNING or ERROR. Logs always go to stderr.", "INFO");
 
@@ -56,8 +59,8 @@ public static class HostSettings
         VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork,
         Transport, HttpHost, HttpPort, HttpStateless,
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
-        RoleMapping, StdioRole, ReadOnly, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
-        LogLevel, PluginDirectory, EnabledPlugins,
+        RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
+        ToolMode, LogLevel, PluginDirectory, EnabledPlugins,
         Simulator, SimulatorPath, SimulatorArguments,
     ];
 }

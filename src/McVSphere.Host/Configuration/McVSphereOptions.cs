@@ -43,6 +43,12 @@ public sealed record McVSphereOptions
 
     public int HttpPort { get; init; } = 8080;
 
+    /// <summary>One tool per family (MCVSPHERE_TOOL_MODE=compact).</summary>
+    public bool CompactTools { get; init; }
+
+    /// <summary>Ask the user before destructive changes (MCVSPHERE_CONFIRM_DESTRUCTIVE).</summary>
+    public bool ConfirmDestructive { get; init; } = true;
+
     /// <summary>Streamable HTTP without sessions (scale-out behind a load balancer).</summary>
     public bool HttpStateless { get; init; }
 

@@ -30,6 +30,8 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
             HttpHost = Get(HostSettings.HttpHost) ?? HostSettings.HttpHost.Default!,
             HttpPort = ReadPort(),
             HttpStateless = ReadBool(HostSettings.HttpStateless),
+            ConfirmDestructive = ReadBool(HostSettings.ConfirmDestructive),
+            CompactTools = ReadToolMode(),
             LogLevel = ReadLogLevel(),
             PluginDirectory = ReadPluginDirectory(),
             EnabledPlugins = ReadEnabledPlugins(),
@@ -118,6 +120,19 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
             default:
                 Problem(HostSettings.Transport, $"'{text}' is not a transport; use stdio or streamable-http.");
                 return McpTransportKind.Stdio;
+        }
+    }
+
+    private bool ReadToolMode()
+    {
+        var text = Get(HostSettings.ToolMode);
+        switch (text?.ToLowerInvariant())
+        {
+            case null or "full": return false;
+            case "compact": return true;
+            default:
+                Problem(HostSettings.ToolMode, $"'{text}' is not a tool mode; use full or compact.");
+                return false;
         }
     }
 

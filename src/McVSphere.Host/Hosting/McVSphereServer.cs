@@ -4,7 +4,6 @@ using McVSphere.Host.Plugins;
 using McVSphere.Host.Security;
 using McVSphere.Host.Simulator;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,7 +13,7 @@ namespace McVSphere.Host.Hosting;
 /// <summary>Runs the MCP server on the configured transport until the process is asked to stop.</summary>
 public static class McVSphereServer
 {
-    public static async Task RunAsync(McVSphereOptions options, IConfiguration configuration, PluginLoadResult plugins, ILoggerFactory bootstrapLogging)
+    public static async Task RunAsync(McVSphereOptions options, PluginLoadResult plugins, ILoggerFactory bootstrapLogging)
     {
         await using var simulator = options.UseSimulator
             ? await EmbeddedSimulator.StartAsync(options.SimulatorPath!, options.SimulatorArguments, bootstrapLogging.CreateLogger<EmbeddedSimulator>(), CancellationToken.None)
@@ -24,20 +23,20 @@ public static class McVSphereServer
         if (options.Transport == McpTransportKind.Stdio)
         {
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            AddSharedServices(builder.Services, builder.Logging, options, configuration, vcenter, simulator is not null);
-            builder.Services.AddMcVSphereMcpServer(plugins).WithStdioServerTransport();
+            AddSharedServices(builder.Services, builder.Logging, options, vcenter, simulator is not null);
+            builder.Services.AddMcVSphereMcpServer(plugins, options.CompactTools).WithStdioServerTransport();
             await builder.Build().RunAsync();
             return;
         }
 
         var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         web.WebHost.UseUrls(HttpListenUrl(options));
-        AddSharedServices(web.Services, web.Logging, options, configuration, vcenter, simulator is not null);
+        AddSharedServices(web.Services, web.Logging, options, vcenter, simulator is not null);
         if (options.Security.OAuth is { } oauth)
         {
             web.Services.AddMcVSphereOAuth(oauth);
         }
-        web.Services.AddMcVSphereMcpServer(plugins).WithHttpTransport();
+        web.Services.AddMcVSphereMcpServer(plugins, options.CompactTools).WithHttpTransport(http => http.Stateless = options.HttpStateless);
         var app = web.Build();
         app.UseMcVSphereHttpSecurity(options.Security);
         var mcp = app.MapMcp("/mcp");
@@ -45,15 +44,14 @@ public static class McVSphereServer
         {
             mcp.RequireAuthorization();
         }
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapMcVSphereHealth();
         await app.RunAsync();
     }
 
-    private static void AddSharedServices(IServiceCollection services, ILoggingBuilder logging, McVSphereOptions options, IConfiguration configuration, VCenterSettings vcenter, bool isSimulator)
+    private static void AddSharedServices(IServiceCollection services, ILoggingBuilder logging, McVSphereOptions options, VCenterSettings vcenter, bool isSimulator)
     {
         logging.AddMcVSphereLogging(options.LogLevel);
         services.AddSingleton(options);
-        services.AddSingleton(configuration);
         services.AddVSphereSession(vcenter, options.Defaults, isSimulator);
         services.AddMcVSphereAccessControl(options);
     }

@@ -10,7 +10,10 @@ public static class McpServerServiceCollectionExtensions
 {
     public const string ServerName = "mcvsphere";
 
-    public static IMcpServerBuilder AddMcVSphereMcpServer(this IServiceCollection services, PluginLoadResult plugins)
+    /// <param name="services">The host's services.</param>
+    /// <param name="plugins">The accepted plugins.</param>
+    /// <param name="compactTools">Serve one tool per family (<see cref="CompactToolMode"/>).</param>
+    public static IMcpServerBuilder AddMcVSphereMcpServer(this IServiceCollection services, PluginLoadResult plugins, bool compactTools = false)
     {
         services.AddMcVSpherePlugins(plugins);
         return services
@@ -21,7 +24,11 @@ public static class McpServerServiceCollectionExtensions
                     "Manage VMware vSphere: VMs, power, snapshots, disks, NICs, hosts, datastores, networks, tags, events and tasks. " +
                     "Names are vSphere inventory names; unknown names are answered with the closest existing ones.";
             })
-            // Security first: it must see every request, and each tool's final result once errors are turned into results.
-            .WithRequestFilters(filters => filters.AddSecurityFilters().AddCallToolFilter(ToolErrorFilter.Apply));
+            // Compact mode first: it unwraps family calls into real tool calls. Then security: it must see every request,
+            // and each tool's final result once errors are turned into results.
+            .WithRequestFilters(filters => (compactTools ? filters.AddCompactToolMode() : filters)
+                .AddSecurityFilters()
+                .AddCallToolFilter(ChangeConfirmationFilter.Apply)
+                .AddCallToolFilter(ToolErrorFilter.Apply));
     }
 }

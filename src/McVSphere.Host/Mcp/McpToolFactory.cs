@@ -44,6 +44,11 @@ public static class McpToolFactory
         var meta = tool.ProtocolTool.Meta ??= new JsonObject();
         meta[PermissionMetaKey] = descriptor.Permission.ToWireName();
         meta[FamilyMetaKey] = descriptor.Family;
+        if (descriptor.Change is { } change)
+        {
+            tool.ProtocolTool.InputSchema = ChangeArguments.AddTo(tool.ProtocolTool.InputSchema, change);
+            annotations.DestructiveHint = annotations.DestructiveHint == true || change.Destroys || change.DestroysWhen is not null;
+        }
         return tool;
     }
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using McVSphere.Host.Mcp;
 using McVSphere.Sdk.Plugins;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.VSphere;
 using Microsoft.Extensions.Configuration;
@@ -177,7 +178,7 @@ public sealed class PluginLoader(IConfiguration configuration, ILogger<PluginLoa
         var permission = method.GetCustomAttribute<RequiresPermissionAttribute>()
             ?? throw new PluginLoadException($"tool method {method.DeclaringType?.Name}.{method.Name} declares no permission level ([RequiresPermission])");
         var name = McpToolFactory.DescribeName(method);
-        return new ToolDescriptor(name, family, permission.Level, method);
+        return new ToolDescriptor(name, family, permission.Level, method, method.GetCustomAttribute<ChangeAttribute>());
     }
 
     private static ResourceDescriptor DescribeResource(MethodInfo method, string family) =>

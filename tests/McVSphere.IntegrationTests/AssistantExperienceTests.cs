@@ -1,0 +1,132 @@
+using System.Text.Json;
+using McVSphere.Testing;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace McVSphere.IntegrationTests;
+
+/// <summary>What the host adds to every plugin's tools for assistants: confirmations, dry runs, compact mode.</summary>
+public class AssistantExperienceTests : IAsyncLifetime
+{
+    private SimulatorProcess _simulator = null!;
+
+    public async Task InitializeAsync() => _simulator = await SimulatorProcess.StartAsync();
+
+    public async Task DisposeAsync() => await _simulator.DisposeAsync();
+
+    private Task<McpClient> StartAsync(Dictionary<string, string?>? settings = null, Func<ElicitRequestParams?, ElicitResult>? elicit = null)
+    {
+        var environment = new Dictionary<string, string?>(_simulator.HostEnvironment);
+        foreach (var (name, value) in settings ?? [])
+        {
+            environment[name] = value;
+        }
+        var options = elicit is null ? null : new McpClientOptions
+        {
+            Handlers = new McpClientHandlers { ElicitationHandler = (request, _) => ValueTask.FromResult(elicit(request)) },
+        };
+        return HostProcess.StartStdioAsync(environment, clientOptions: options);
+    }
+
+    private static async Task<string> CreateVmAsync(McpClient client, string name)
+    {
+        await client.CallJsonAsync("create_vm", new { name });
+        return name;
+    }
+
+    private static async Task<bool> VmExistsAsync(McpClient client, string name) =>
+        (await client.CallToolAsync("get_vm_info", new Dictionary<string, object?> { ["name"] = name })).IsError != true;
+
+    [Fact]
+    public async Task A_destructive_call_without_elicitation_needs_confirm_and_a_dry_run_changes_nothing()
+    {
+        await using var client = await StartAsync();
+        var vm = await CreateVmAsync(client, "confirm-me");
+
+        var refused = await client.CallErrorAsync("delete_vm", new { name = vm });
+        var dryRun = await client.CallJsonAsync("delete_vm", new { name = vm, dry_run = true });
+        Assert.True(await VmExistsAsync(client, vm));
+        await client.CallJsonAsync("delete_vm", new { name = vm, confirm = true });
+
+        Assert.Contains("confirm=true", refused);
+        Assert.Contains(vm, refused);
+        Assert.True(dryRun.GetProperty("dry_run").GetBoolean());
+        Assert.Contains(vm, dryRun.GetProperty("would_change").GetString());
+        Assert.False(await VmExistsAsync(client, vm));
+    }
+
+    [Fact]
+    public async Task An_elicitation_declined_leaves_the_vm_and_accepted_deletes_it()
+    {
+        var asked = new List<string>();
+        var answer = "decline";
+        await using var client = await StartAsync(elicit: request =>
+        {
+            asked.Add(request!.Message);
+            return answer == "accept"
+                ? new ElicitResult { Action = "accept", Content = new Dictionary<string, JsonElement> { ["confirm"] = JsonSerializer.SerializeToElement(true) } }
+                : new ElicitResult { Action = "decline" };
+        });
+        var vm = await CreateVmAsync(client, "ask-the-user");
+
+        var declined = await client.CallErrorAsync("delete_vm", new { name = vm });
+        Assert.True(await VmExistsAsync(client, vm));
+        answer = "accept";
+        await client.CallJsonAsync("delete_vm", new { name = vm });
+
+        Assert.Contains("did not confirm", declined);
+        Assert.Equal(2, asked.Count);
+        Assert.All(asked, message => Assert.Contains(vm, message));
+        Assert.False(await VmExistsAsync(client, vm));
+    }
+
+    [Fact]
+    public async Task The_server_setting_skips_confirmation()
+    {
+        await using var client = await StartAsync(new() { ["MCVSPHERE_CONFIRM_DESTRUCTIVE"] = "false" });
+        var vm = await CreateVmAsync(client, "no-questions");
+
+        await client.CallJsonAsync("delete_vm", new { name = vm });
+
+        Assert.False(await VmExistsAsync(client, vm));
+    }
+
+    [Fact]
+    public async Task Compact_mode_serves_one_tool_per_family_that_reaches_the_same_tools()
+    {
+        await using var full = await StartAsync();
+        await using var compact = await StartAsync(new() { ["MCVSPHERE_TOOL_MODE"] = "compact" });
+
+        var tools = (await compact.ListToolsAsync()).Select(t => t.Name).Order().ToList();
+        var direct = await full.CallJsonAsync("get_vm_info", new { name = "DC0_H0_VM0" });
+        var wrapped = await compact.CallJsonAsync("inventory", new { operation = "get_vm_info", arguments = new { name = "DC0_H0_VM0" } });
+        var operations = await compact.CallJsonAsync("inventory", new { operation = "list_operations" });
+        var unknown = await compact.CallErrorAsync("inventory", new { operation = "list_vmz" });
+
+        Assert.Contains("inventory", tools);
+        Assert.Contains("vm_lifecycle", tools);
+        Assert.True(tools.Count <= 5, string.Join(", ", tools));
+        Assert.Equal(direct.GetRawText(), wrapped.GetRawText());
+        Assert.Contains(operations.EnumerateArray(), op => op.GetProperty("operation").GetString() == "list_vms" && op.GetProperty("input_schema").ValueKind == JsonValueKind.Object);
+        Assert.Contains("list_vms", unknown);
+    }
+
+    [Fact]
+    public async Task Compact_mode_calls_are_denied_by_rbac_exactly_as_full_mode_calls()
+    {
+        var readOnly = new Dictionary<string, string?> { ["MCVSPHERE_STDIO_ROLE"] = "READ_ONLY" };
+        await using var full = await StartAsync(readOnly);
+        await using var compact = await StartAsync(new(readOnly) { ["MCVSPHERE_TOOL_MODE"] = "compact" });
+
+        var fullDenial = await full.CallErrorAsync("power_off", new { name = "DC0_H0_VM0" });
+        var compactDenial = await compact.CallErrorAsync("vm_lifecycle", new { operation = "power_off", arguments = new { name = "DC0_H0_VM0" } });
+        var vmLifecycle = (await compact.ListToolsAsync()).Single(t => t.Name == "vm_lifecycle");
+        var listed = vmLifecycle.ProtocolTool.InputSchema.GetProperty("properties").GetProperty("operation").GetProperty("enum")
+            .EnumerateArray().Select(e => e.GetString()).ToList();
+
+        Assert.Equal(fullDenial, compactDenial);
+        Assert.Contains("POWER_OPS", compactDenial);
+        Assert.Contains("list_snapshots", listed);
+        Assert.DoesNotContain("power_off", listed);
+    }
+}
