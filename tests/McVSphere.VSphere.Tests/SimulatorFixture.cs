@@ -32,7 +32,8 @@ public abstract class SimulatorFixture : IAsyncLifetime
 
 /// <summary>
 /// One simulator process on 127.0.0.1: its SDK URL, credentials and (with -tls) certificate fingerprint. It also
-/// exits when this process dies, since its stdin is a pipe from us.
+/// exits when this process dies, since its stdin is a pipe from us. Its VM files go to a temporary folder of its own
+/// (on the tmpfs when there is one), deleted on dispose even if the process was killed.
 /// </summary>
 public sealed class SimulatorInstance : IAsyncDisposable
 {
@@ -42,13 +43,15 @@ public sealed class SimulatorInstance : IAsyncDisposable
     private static readonly Lazy<string> Binary = new(BuildSimulator);
 
     private readonly IReadOnlyList<string> _flags;
+    private readonly string _temporaryFolder;
     private readonly TaskCompletionSource<string> _certificate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Process _process;
 
-    private SimulatorInstance(Process process, Uri url, IReadOnlyList<string> flags)
+    private SimulatorInstance(Process process, Uri url, IReadOnlyList<string> flags, string temporaryFolder)
     {
         _process = process;
         _flags = flags;
+        _temporaryFolder = temporaryFolder;
         var credentials = url.UserInfo.Split(':', 2);
         User = Uri.UnescapeDataString(credentials[0]);
         Password = Uri.UnescapeDataString(credentials[1]);
@@ -77,10 +80,21 @@ public sealed class SimulatorInstance : IAsyncDisposable
         AddDefault(all, "-username", DefaultUser);
         AddDefault(all, "-password", DefaultPassword);
         AddDefault(all, "-listen", "127.0.0.1:0");
-        var (process, url) = await LaunchAsync(all);
-        var simulator = new SimulatorInstance(process, url, all);
-        simulator.CaptureStandardError();
-        return simulator;
+        // Every simulated VM writes files: a tmpfs makes start-up several times faster.
+        var temporaryFolder = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"mcvsphere-vcsim-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temporaryFolder);
+        try
+        {
+            var (process, url) = await LaunchAsync(all, temporaryFolder);
+            var simulator = new SimulatorInstance(process, url, all, temporaryFolder);
+            simulator.CaptureStandardError();
+            return simulator;
+        }
+        catch
+        {
+            Directory.Delete(temporaryFolder, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>Kills the process (SIGKILL), as a crash would.</summary>
@@ -100,15 +114,35 @@ public sealed class SimulatorInstance : IAsyncDisposable
         _process.Dispose();
         var flags = _flags.ToList();
         flags[flags.IndexOf("-listen") + 1] = $"127.0.0.1:{Url.Port}";
-        (_process, _) = await LaunchAsync(flags);
+        (_process, _) = await LaunchAsync(flags, _temporaryFolder);
         CaptureStandardError();
     }
 
-    /// <inheritdoc />
+    /// <summary>Stops the simulator (it exits when its stdin closes; killed by PID if it lingers) and deletes its files.</summary>
     public async ValueTask DisposeAsync()
     {
-        await KillAsync();
+        if (!_process.HasExited)
+        {
+            _process.StandardInput.Close();
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await KillAsync();
+            }
+        }
         _process.Dispose();
+        try
+        {
+            Directory.Delete(_temporaryFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open: the folder is on a temporary file system anyway.
+        }
     }
 
     private static void AddDefault(List<string> flags, string name, string value)
@@ -120,7 +154,7 @@ public sealed class SimulatorInstance : IAsyncDisposable
         }
     }
 
-    private static async Task<(Process Process, Uri Url)> LaunchAsync(IReadOnlyList<string> flags)
+    private static async Task<(Process Process, Uri Url)> LaunchAsync(IReadOnlyList<string> flags, string temporaryFolder)
     {
         var startInfo = new ProcessStartInfo(Binary.Value)
         {
@@ -132,8 +166,7 @@ public sealed class SimulatorInstance : IAsyncDisposable
         {
             startInfo.ArgumentList.Add(flag);
         }
-        // Every simulated VM writes files: a tmpfs makes start-up several times faster.
-        startInfo.Environment["TMPDIR"] = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        startInfo.Environment["TMPDIR"] = temporaryFolder;
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("The simulator did not start.");
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120));
         if (line is null || !Uri.TryCreate(line, UriKind.Absolute, out var url))

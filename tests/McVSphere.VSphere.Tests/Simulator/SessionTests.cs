@@ -45,7 +45,8 @@ public sealed class SessionTests(TwoDatacenterSimulator fixture) : IClassFixture
     public async Task A_wrong_password_is_InvalidLogin_and_the_message_never_shows_it()
     {
         const string wrong = "not-the-Password-42";
-        await using var client = new VSphereClient(TestClients.Options(Simulator, password: wrong));
+        var logs = new RecordingLoggerFactory();
+        await using var client = new VSphereClient(TestClients.Options(Simulator, password: wrong), logs);
 
         var fault = await Assert.ThrowsAsync<VimFaultException>(() => client.ConnectAsync());
 
@@ -54,6 +55,8 @@ public sealed class SessionTests(TwoDatacenterSimulator fixture) : IClassFixture
         Assert.Contains("VCENTER_PASSWORD", fault.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(wrong, fault.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(wrong, TestClients.Options(Simulator, password: wrong).ToString(), StringComparison.Ordinal);
+        Assert.NotEmpty(logs.Lines);
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(wrong, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -91,6 +94,7 @@ public sealed class SessionTests(TwoDatacenterSimulator fixture) : IClassFixture
         var hosts = await client.Properties.RetrieveAsync("HostSystem", ["name"]);
         Assert.Equal(8, hosts.Count);
         Assert.Equal(3, logs.Count(LoggedIn));
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(Simulator.Password, StringComparison.Ordinal));
     }
 
     [Fact]
