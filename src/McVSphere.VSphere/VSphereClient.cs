@@ -21,6 +21,7 @@ public sealed class VSphereClient : IAsyncDisposable
     private readonly SoapClient _soap;
     private readonly VSphereSession _session;
     private readonly TaskWaiter _tasks;
+    private readonly PropertyWaiter _propertyWaiter;
 
     /// <summary>Creates a client; nothing is sent until the first call (or <see cref="ConnectAsync"/>).</summary>
     /// <exception cref="ArgumentException">The options are unusable (no server, bad thumbprint, unreadable CA bundle).</exception>
@@ -40,6 +41,7 @@ public sealed class VSphereClient : IAsyncDisposable
         _session = new VSphereSession(_soap, options, _http.SdkUri, loggerFactory.CreateLogger<VSphereSession>());
         Properties = new VSpherePropertyReader(_session, _soap, options.PropertyPageSize, loggerFactory.CreateLogger<VSpherePropertyReader>());
         _tasks = new TaskWaiter(_session, _soap, Properties, options, loggerFactory.CreateLogger<TaskWaiter>());
+        _propertyWaiter = new PropertyWaiter(_session, _soap, Properties, options, loggerFactory.CreateLogger<PropertyWaiter>());
         Lookup = new InventoryLookup(Properties);
     }
 
@@ -117,6 +119,21 @@ public sealed class VSphereClient : IAsyncDisposable
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
         _tasks.WaitAsync(task, progress, timeout, cancellationToken);
+
+    /// <summary>
+    /// Waits, without polling (WaitForUpdatesEx), until the property at <paramref name="path"/> of <paramref name="obj"/>
+    /// satisfies <paramref name="condition"/> (which sees null for an unset property), e.g. until a VM's
+    /// <c>guest.toolsRunningStatus</c> is <c>guestToolsRunning</c>. Returns at once when it already does; when
+    /// <paramref name="timeout"/> passes first, the result is not <see cref="PropertyWaitResult.Matched"/>.
+    /// </summary>
+    /// <exception cref="VimFaultException">ManagedObjectNotFound: the object does not exist.</exception>
+    public Task<PropertyWaitResult> WaitForPropertyAsync(
+        ManagedObjectReference obj,
+        string path,
+        Func<VimValue?, bool> condition,
+        TimeSpan timeout,
+        CancellationToken cancellationToken = default) =>
+        _propertyWaiter.WaitUntilAsync(obj, path, condition, timeout, cancellationToken);
 
     /// <summary>Logs out (best effort) and releases the connection pool.</summary>
     public async ValueTask DisposeAsync()
