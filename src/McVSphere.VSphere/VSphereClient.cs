@@ -1,6 +1,7 @@
 using McVSphere.VSphere.Http;
 using McVSphere.VSphere.Lookup;
 using McVSphere.VSphere.Properties;
+using McVSphere.VSphere.Rest;
 using McVSphere.VSphere.Session;
 using McVSphere.VSphere.Soap;
 using McVSphere.VSphere.Tasks;
@@ -21,6 +22,7 @@ public sealed class VSphereClient : IAsyncDisposable
     private readonly SoapClient _soap;
     private readonly VSphereSession _session;
     private readonly TaskWaiter _tasks;
+    private readonly VapiRestClient _rest;
     private readonly PropertyWaiter _propertyWaiter;
 
     /// <summary>Creates a client; nothing is sent until the first call (or <see cref="ConnectAsync"/>).</summary>
@@ -43,6 +45,8 @@ public sealed class VSphereClient : IAsyncDisposable
         _tasks = new TaskWaiter(_session, _soap, Properties, options, loggerFactory.CreateLogger<TaskWaiter>());
         _propertyWaiter = new PropertyWaiter(_session, _soap, Properties, options, loggerFactory.CreateLogger<PropertyWaiter>());
         Lookup = new InventoryLookup(Properties);
+        _rest = new VapiRestClient(_http, options);
+        Tagging = new TaggingClient(_rest);
     }
 
     /// <summary>The SDK endpoint, e.g. <c>https://vcenter.example.com/sdk</c>.</summary>
@@ -63,6 +67,9 @@ public sealed class VSphereClient : IAsyncDisposable
 
     /// <summary>Finding inventory objects by name or inventory path.</summary>
     public InventoryLookup Lookup { get; }
+
+    /// <summary>vSphere tags and categories, through the vAPI REST tagging service (its own session, same credentials and TLS).</summary>
+    public TaggingClient Tagging { get; }
 
     /// <summary>The shared HTTP pool, TLS policy and session cookie, for vAPI REST and file transfers.</summary>
     internal VSphereHttp Http => _http;
@@ -138,6 +145,7 @@ public sealed class VSphereClient : IAsyncDisposable
     /// <summary>Logs out (best effort) and releases the connection pool.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _rest.DisposeAsync().ConfigureAwait(false);
         await _session.DisposeAsync().ConfigureAwait(false);
         _http.Dispose();
     }
