@@ -238,7 +238,7 @@ public sealed record SnapshotList(string Vm, int Count, string? CurrentSnapshot,
 
     internal SnapshotNode? Find(ManagedObjectReference snapshot) => Flatten().FirstOrDefault(node => node.Snapshot == snapshot);
 
-    /// <summary>The snapshot at the path, else named, <paramref name="nameOrPath"/> (exactly, else ignoring case).</summary>
+    /// <summary>The snapshot named, or at the path, <paramref name="nameOrPath"/> (exactly, else ignoring case).</summary>
     internal SnapshotNode Resolve(string nameOrPath, string argument)
     {
         var all = Flatten().ToArray();
@@ -250,10 +250,13 @@ public sealed record SnapshotList(string Vm, int Count, string? CurrentSnapshot,
         {
             throw ToolException.InvalidArgument(argument, $"{argument} is required.", all.Select(node => node.Path).ToArray());
         }
+        // A '/' makes it a path; a root snapshot's path is its name.
+        var isPath = nameOrPath.Contains('/', StringComparison.Ordinal);
         foreach (var comparison in (StringComparison[])[StringComparison.Ordinal, StringComparison.OrdinalIgnoreCase])
         {
-            var byPath = all.Where(node => string.Equals(node.Path, nameOrPath.Trim('/'), comparison)).ToArray();
-            var matches = byPath.Length > 0 ? byPath : all.Where(node => string.Equals(node.Name, nameOrPath, comparison)).ToArray();
+            var matches = isPath
+                ? all.Where(node => string.Equals(node.Path, nameOrPath.Trim('/'), comparison)).ToArray()
+                : all.Where(node => string.Equals(node.Name, nameOrPath, comparison)).ToArray();
             if (matches.Length == 1)
             {
                 return matches[0];
