@@ -111,6 +111,39 @@ public sealed class TaskTests(TwoDatacenterSimulator fixture) : IClassFixture<Tw
     }
 
     [Fact]
+    public async Task Clone_relocate_and_create_specs_are_accepted()
+    {
+        await using var client = TestClients.Create(fixture.Simulator);
+        var source = await client.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, "DC1_C0_RP0_VM0");
+        var folder = await client.Lookup.FindByPathAsync(VSphereObjectKind.Folder, "DC1/vm");
+        var pool = await client.Lookup.FindByPathAsync(VSphereObjectKind.ResourcePool, "DC1/host/DC1_C0/Resources");
+        var datastore = await client.Lookup.FindByPathAsync(VSphereObjectKind.Datastore, "DC1/datastore/LocalDS_0");
+
+        var clone = await client.CloneVmAsync(source.Ref, folder.Ref, "DC1-clone", new VirtualMachineCloneSpec
+        {
+            Location = new VirtualMachineRelocateSpec { Pool = pool.Ref, Datastore = datastore.Ref },
+            Config = new VirtualMachineConfigSpec { ExtraConfig = [new OptionValue("guestinfo.clone", "yes")] },
+        });
+        var created = await client.CreateVmAsync(folder.Ref, new VirtualMachineConfigSpec
+        {
+            Name = "DC1-new",
+            GuestId = "otherGuest64",
+            NumCPUs = 2,
+            MemoryMB = 128,
+            Files = new VirtualMachineFileInfo { VmPathName = "[LocalDS_0]" },
+            DeviceChange = [VirtualDeviceConfigSpec.Add(new VirtualVmxnet3 { Key = -1, Backing = new VirtualEthernetCardNetworkBackingInfo { DeviceName = "VM Network" } })],
+        }, pool.Ref);
+
+        var contents = await client.Properties.RetrieveAsync([clone, created], ["name", "config.hardware.numCPU", "config.extraConfig"]);
+        Assert.Equal(["DC1-clone", "DC1-new"], contents.Select(content => content.GetString("name")).Order());
+        Assert.Contains(contents.Single(content => content.Ref == clone).GetArray("config.extraConfig").OfType<VimObject>(),
+            option => option.GetString("key") == "guestinfo.clone");
+        Assert.Equal(2, contents.Single(content => content.Ref == created).GetInt32("config.hardware.numCPU"));
+        Assert.Single((await client.GetDevicesAsync(created)).OfType<VirtualVmxnet3>());
+        Assert.Equal("DC1/vm/DC1-clone", (await client.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, "DC1-clone")).Path);
+    }
+
+    [Fact]
     public async Task QueryEvents_reads_typed_events()
     {
         await using var client = TestClients.Create(fixture.Simulator);
