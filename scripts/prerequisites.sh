@@ -8,6 +8,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
 command -v go >/dev/null 2>&1 || missing+=(golang-go)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -d /usr/share/gocode/src/github.com/vmware/govmomi ] || missing+=(golang-github-vmware-govmomi-dev)
 for package in "$@"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -20,3 +21,10 @@ fi
 
 command -v dotnet >/dev/null 2>&1 || { echo "prerequisites: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 "$root/tests/simulator/build.sh" >/dev/null
+
+# The security tests' Node tools (tests/oidc: the OpenID provider, Node 22, the MCP conformance suite), as locked.
+oidc="$root/tests/oidc"
+if [ ! -f "$oidc/node_modules/.package-lock.json" ] || [ "$oidc/package-lock.json" -nt "$oidc/node_modules/.package-lock.json" ]; then
+  echo "prerequisites: npm ci in tests/oidc" >&2
+  npm ci --prefix "$oidc" --no-audit --no-fund --loglevel=error >&2
+fi

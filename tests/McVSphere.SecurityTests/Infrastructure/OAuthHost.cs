@@ -1,0 +1,92 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using McVSphere.Host.Configuration;
+using McVSphere.Testing;
+using ModelContextProtocol.Client;
+
+namespace McVSphere.SecurityTests.Infrastructure;
+
+/// <summary>One OpenID provider and one host with OAUTH_ENABLED=true against it, shared by the OAuth test classes.</summary>
+public sealed class OAuthHost : IAsyncLifetime
+{
+    private IsolatedHost? _host;
+    private OidcProvider? _provider;
+
+    public int Port { get; } = HostProcess.FreeTcpPort();
+
+    public Uri BaseUrl => new($"http://127.0.0.1:{Port}");
+
+    public Uri Endpoint => new(BaseUrl, "/mcp");
+
+    public string AuditFile { get; } = Path.Combine(Path.GetTempPath(), $"mcvsphere-audit-{Guid.NewGuid():N}.jsonl");
+
+    internal OidcProvider Provider => _provider!;
+
+    public async Task InitializeAsync()
+    {
+        _provider = await OidcProvider.StartAsync(Endpoint);
+        _host = await IsolatedHost.StartHttpAsync(Port, new Dictionary<string, string?>
+        {
+            [HostSettings.OAuthEnabled.Name] = "true",
+            [HostSettings.OAuthIssuerUrl.Name] = _provider.Issuer,
+            [HostSettings.OAuthBaseUrl.Name] = BaseUrl.AbsoluteUri,
+            [HostSettings.AuditFile.Name] = AuditFile,
+            [HostSettings.AuditStderr.Name] = "false",
+        });
+    }
+
+    /// <summary>An MCP SDK client on the streamable HTTP endpoint, sending <paramref name="token"/> as its bearer token.</summary>
+    public Task<McpClient> ConnectAsync(string token) =>
+        McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = Endpoint,
+            TransportMode = HttpTransportMode.StreamableHttp,
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
+        }));
+
+    /// <summary>Posts an MCP initialize request with <paramref name="token"/> (or none) and returns the raw response.</summary>
+    public async Task<HttpResponseMessage> PostInitializeAsync(string? token)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint)
+        {
+            Content = new StringContent(
+                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"security-tests","version":"1"}}}""",
+                System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>Every audit line written so far.</summary>
+    public IReadOnlyList<JsonElement> AuditLines()
+    {
+        using var stream = new FileStream(AuditFile, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+        File.Delete(AuditFile);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class OAuthHostCollection : ICollectionFixture<OAuthHost>
+{
+    public const string Name = "OAuth host";
+}

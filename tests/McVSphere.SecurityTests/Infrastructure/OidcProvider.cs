@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace McVSphere.SecurityTests.Infrastructure;
+
+/// <summary>
+/// The real OpenID provider of tests/oidc/provider.mjs (npm oidc-provider) on a free loopback port. Each test user
+/// is a client_credentials client whose JWT access tokens carry its groups.
+/// </summary>
+internal sealed class OidcProvider : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new();
+    private readonly Process _process;
+
+    private OidcProvider(Process process, string issuer, JsonWebKey signingKey)
+    {
+        _process = process;
+        Issuer = issuer;
+        SigningKey = signingKey;
+    }
+
+    /// <summary>The issuer, e.g. http://127.0.0.1:40123.</summary>
+    public string Issuer { get; }
+
+    /// <summary>The provider's private signing key, for hand-made negative tokens only.</summary>
+    public JsonWebKey SigningKey { get; }
+
+    /// <summary>Starts the provider; tokens are addressed to <paramref name="resource"/> unless a request names another.</summary>
+    public static async Task<OidcProvider> StartAsync(Uri resource)
+    {
+        var start = new ProcessStartInfo(TestPaths.Node)
+        {
+            ArgumentList = { Path.Combine(TestPaths.NodeTools, "provider.mjs"), resource.AbsoluteUri },
+            WorkingDirectory = TestPaths.NodeTools,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { }; // its warnings about the in-memory adapter
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
+            ?? throw new InvalidOperationException($"the OpenID provider exited with {process.ExitCode}");
+        using var ready = JsonDocument.Parse(line);
+        return new OidcProvider(process,
+            ready.RootElement.GetProperty("issuer").GetString()!,
+            new JsonWebKey(ready.RootElement.GetProperty("signing_key").GetRawText()));
+    }
+
+    /// <summary>Gets a real access token for <paramref name="user"/> from the token endpoint (client_credentials).</summary>
+    public async Task<string> GetTokenAsync(string user, Uri? resource = null)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = user,
+            ["client_secret"] = $"{user}-secret",
+            ["scope"] = "mcp",
+        };
+        if (resource is not null)
+        {
+            form["resource"] = resource.AbsoluteUri;
+        }
+        using var response = await Http.PostAsync($"{Issuer}/token", new FormUrlEncodedContent(form));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, $"token request for {user} failed: {body}");
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>A hand-made token signed with <paramref name="key"/> (the provider's by default).</summary>
+    public string Sign(string issuer, string audience, DateTime expires, string[] groups, SecurityKey? key = null)
+    {
+        var issued = expires.AddMinutes(-10);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            IssuedAt = issued,
+            NotBefore = issued,
+            Expires = expires,
+            Subject = new ClaimsIdentity([new Claim("sub", "forger"), .. groups.Select(g => new Claim("groups", g))]),
+            SigningCredentials = new SigningCredentials(key ?? SigningKey, SecurityAlgorithms.RsaSha256),
+            TokenType = "at+jwt",
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _process.StandardInput.Close(); // the provider exits when its stdin ends
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
+        {
+            _process.Kill();
+        }
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using McVSphere.Sdk.Security;
+using McVSphere.SecurityTests.Infrastructure;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace McVSphere.SecurityTests;
+
+/// <summary>Group-based RBAC over OAuth, with real tokens from the provider, and the audit lines it leaves.</summary>
+[Collection(OAuthHostCollection.Name)]
+public sealed class RbacTests(OAuthHost host)
+{
+    /// <summary>LevelsPlugin's tool for each level, least privileged first.</summary>
+    private static readonly string[] ToolOfLevel = ["level_read_only", "level_power_ops", "level_vm_lifecycle", "level_host_admin", "level_full_admin"];
+
+    private static readonly Dictionary<string, object?> FullAdminArguments = new()
+    {
+        ["vm"] = "web-01",
+        ["username"] = "root",
+        ["password"] = "hunter2-guest-password",
+        ["command"] = "uptime",
+    };
+
+    public static TheoryData<string, PermissionLevel> UsersAndLevels => new()
+    {
+        { "reader", PermissionLevel.ReadOnly },
+        { "operator", PermissionLevel.PowerOps },
+        { "admin", PermissionLevel.VmLifecycle },
+        { "host-admin", PermissionLevel.HostAdmin },
+        { "super-admin", PermissionLevel.FullAdmin },
+        { "reader-and-admin", PermissionLevel.VmLifecycle }, // union of its groups
+    };
+
+    [Theory]
+    [MemberData(nameof(UsersAndLevels))]
+    public async Task Each_group_sees_exactly_its_tools_may_call_its_level_and_is_denied_one_level_up(string user, PermissionLevel level)
+    {
+        await using var client = await host.ConnectAsync(await host.Provider.GetTokenAsync(user));
+
+        var tools = await client.ListToolsAsync();
+        Assert.Equal(ToolOfLevel[..((int)level + 1)].Order(), tools.Select(t => t.Name).Order());
+
+        var own = await CallAsync(client, ToolOfLevel[(int)level]);
+        Assert.NotEqual(true, own.IsError);
+
+        if (level < PermissionLevel.FullAdmin)
+        {
+            var above = level + 1;
+            var denied = await CallAsync(client, ToolOfLevel[(int)above]);
+
+            Assert.True(denied.IsError);
+            Assert.Contains($"needs {above.ToWireName()}", Text(denied));
+            Assert.Contains($"has {level.ToWireName()}", Text(denied));
+            var line = Assert.Single(host.AuditLines(), l => l.GetProperty("user").GetString() == user && l.GetProperty("event").GetString() == "PERMISSION_DENIED");
+            Assert.Equal(ToolOfLevel[(int)above], line.GetProperty("tool").GetString());
+            Assert.Equal(above.ToWireName(), line.GetProperty("required_permission").GetString());
+            Assert.Contains(line.GetProperty("groups").EnumerateArray(), g => g.GetString()!.StartsWith("vsphere-", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_user_in_no_known_group_sees_nothing_and_is_denied_everything()
+    {
+        await using var client = await host.ConnectAsync(await host.Provider.GetTokenAsync("nobody"));
+
+        Assert.Empty(await client.ListToolsAsync());
+        Assert.Empty(await client.ListResourcesAsync());
+        Assert.Empty(await client.ListResourceTemplatesAsync());
+        foreach (var tool in ToolOfLevel)
+        {
+            var result = await CallAsync(client, tool);
+            Assert.True(result.IsError);
+            Assert.Contains("has no permission", Text(result));
+        }
+        var read = await Assert.ThrowsAsync<McpProtocolException>(() => client.ReadResourceAsync("levels://info").AsTask());
+        Assert.Contains("needs READ_ONLY", read.Message);
+
+        var denials = host.AuditLines().Where(l => l.GetProperty("user").GetString() == "nobody").ToList();
+        Assert.All(denials, l => Assert.Equal("PERMISSION_DENIED", l.GetProperty("event").GetString()));
+        Assert.Equal(ToolOfLevel.Order(), denials.Where(l => l.TryGetProperty("tool", out _)).Select(l => l.GetProperty("tool").GetString()).Order());
+        Assert.Contains(denials, l => l.TryGetProperty("resource", out var r) && r.GetString() == "levels://info");
+    }
+
+    [Fact]
+    public async Task Readers_may_list_and_read_resources()
+    {
+        await using var client = await host.ConnectAsync(await host.Provider.GetTokenAsync("reader"));
+
+        var resource = Assert.Single(await client.ListResourcesAsync());
+        Assert.Equal("levels://info", resource.Uri);
+        var read = await client.ReadResourceAsync("levels://info");
+        Assert.Equal("levels fixture", Assert.IsType<TextResourceContents>(Assert.Single(read.Contents)).Text);
+    }
+
+    [Fact]
+    public async Task The_audit_file_holds_each_call_with_its_outcome_and_secrets_redacted()
+    {
+        await using var client = await host.ConnectAsync(await host.Provider.GetTokenAsync("super-admin"));
+        var earlier = host.AuditLines().Count;
+
+        await CallAsync(client, "level_full_admin");
+        await client.CallToolAsync("level_read_only", new Dictionary<string, object?> { ["fail"] = true });
+
+        var lines = host.AuditLines().Skip(earlier).ToList();
+        var call = Assert.Single(lines, l => l.GetProperty("tool").GetString() == "level_full_admin");
+        Assert.Equal("TOOL_CALL", call.GetProperty("event").GetString());
+        Assert.Equal(["vsphere-super-admins"], call.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+        Assert.Equal("success", call.GetProperty("result").GetString());
+        Assert.True(call.GetProperty("duration_ms").GetDouble() >= 0);
+        Assert.True(DateTimeOffset.UtcNow - call.GetProperty("timestamp").GetDateTimeOffset() < TimeSpan.FromMinutes(1));
+        var args = call.GetProperty("args");
+        Assert.Equal("[REDACTED]", args.GetProperty("password").GetString());
+        Assert.Equal("web-01", args.GetProperty("vm").GetString());
+
+        var failed = Assert.Single(lines, l => l.GetProperty("tool").GetString() == "level_read_only");
+        Assert.Equal("error", failed.GetProperty("result").GetString());
+        Assert.Contains("failed as requested", failed.GetProperty("error").GetString());
+
+        Assert.DoesNotContain("hunter2", File.ReadAllText(host.AuditFile));
+    }
+
+    private static Task<CallToolResult> CallAsync(McpClient client, string tool) =>
+        client.CallToolAsync(tool, tool == "level_full_admin" ? FullAdminArguments : null).AsTask();
+
+    private static string Text(CallToolResult result) => string.Join(" ", result.Content.OfType<TextContentBlock>().Select(b => b.Text));
+}
