@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 using ModelContextProtocol.AspNetCore.Authentication;
 using ModelContextProtocol.Authentication;
@@ -48,6 +49,7 @@ public static class OAuthServiceCollectionExtensions
                     ClockSkew = TimeSpan.FromSeconds(30),
                     NameClaimType = "sub",
                 };
+                jwt.Events = new JwtBearerEvents { OnAuthenticationFailed = LogRejection };
             })
             .AddMcp(mcp =>
             {
@@ -63,5 +65,15 @@ public static class OAuthServiceCollectionExtensions
             });
         services.AddAuthorization();
         return services;
+    }
+
+    // Says why a token was refused (wrong issuer or audience, expired, bad signature) so that operators can fix the
+    // provider's configuration; IdentityModel keeps token contents out of its messages.
+    private static Task LogRejection(AuthenticationFailedContext context)
+    {
+        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>()
+            .CreateLogger(typeof(OAuthServiceCollectionExtensions).FullName!)
+            .LogWarning("Rejected a bearer token: {Reason}", context.Exception.Message);
+        return Task.CompletedTask;
     }
 }
