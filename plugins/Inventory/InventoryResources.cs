@@ -1,0 +1,101 @@
+using System.ComponentModel;
+using McVSphere.Sdk.Json;
+using McVSphere.Sdk.Session;
+using McVSphere.VSphere;
+using McVSphere.VSphere.Vim;
+using ModelContextProtocol;
+using ModelContextProtocol.Server;
+
+namespace McVSphere.Plugins.Inventory;
+
+/// <summary>
+/// The inventory as MCP resources: always-current JSON listings, each one bulk read. Listings have the shape of the
+/// list tools without filters: {total, returned, truncated, items}.
+/// </summary>
+[McpServerResourceType]
+public sealed class InventoryResources(IVSphereSession session)
+{
+    private const string Json = "application/json";
+
+    [McpServerResource(UriTemplate = "esxi://vms", Name = "vm_list", MimeType = Json)]
+    [Description("All virtual machines, as list_vms returns them: name, power_state, cpu, memory_mb, guest_os, ip_address, host, cluster, folder, tools_status, template.")]
+    public Task<string> Vms(CancellationToken cancellationToken) =>
+        ListingAsync(() => VmSummaries.ListAsync(session.Client, cancellationToken));
+
+    [McpServerResource(UriTemplate = "esxi://hosts", Name = "host_list", MimeType = Json)]
+    [Description("All ESXi hosts, as list_hosts returns them: name, connection_state, power_state, in_maintenance_mode, cluster, hardware, version, vm_count.")]
+    public Task<string> Hosts(CancellationToken cancellationToken) =>
+        ListingAsync(() => HostSummaries.ListAsync(session.Client, cancellationToken));
+
+    [McpServerResource(UriTemplate = "esxi://datastores", Name = "datastore_list", MimeType = Json)]
+    [Description("All datastores with capacity: name, type, capacity_gb, free_gb, used_percent, accessible, maintenance_mode, url.")]
+    public Task<string> Datastores(CancellationToken cancellationToken) => ListingAsync(async () =>
+        (await session.Client.Properties.RetrieveAsync<DatastoreSummaryRow>(cancellationToken: cancellationToken))
+            .Select(row => new DatastoreSummary(
+                row.Name,
+                row.Type,
+                VmInfo.Gigabytes(row.CapacityBytes),
+                VmInfo.Gigabytes(row.FreeSpaceBytes),
+                row.CapacityBytes is > 0 && row.FreeSpaceBytes is { } free ? Math.Round((row.CapacityBytes.Value - free) * 100.0 / row.CapacityBytes.Value, 1) : null,
+                row.Accessible,
+                row.MaintenanceMode,
+                row.Url))
+            .SortedByName(datastore => datastore.Name));
+
+    [McpServerResource(UriTemplate = "esxi://networks", Name = "network_list", MimeType = Json)]
+    [Description("All networks and port groups: name, type (Network|DistributedVirtualPortgroup|OpaqueNetwork), accessible, switch, port_binding, num_ports, vlan_id, vlan_trunk.")]
+    public Task<string> Networks(CancellationToken cancellationToken) =>
+        ListingAsync(() => NetworkSummaries.ListAsync(session.Client, cancellationToken));
+
+    [McpServerResource(UriTemplate = "esxi://clusters", Name = "cluster_list", MimeType = Json)]
+    [Description("All clusters, as list_clusters returns them: capacity, host counts, DRS and HA settings.")]
+    public Task<string> Clusters(CancellationToken cancellationToken) =>
+        ListingAsync(() => ClusterSummaries.ListAsync(session.Client, cancellationToken));
+
+    [McpServerResource(UriTemplate = "esxi://resource-pools", Name = "resource_pool_list", MimeType = Json)]
+    [Description("All resource pools and vApps, as list_resource_pools returns them: path, owner, reservations, limits, shares, vm_count.")]
+    public Task<string> ResourcePools(CancellationToken cancellationToken) =>
+        ListingAsync(() => ResourcePoolSummaries.ListAsync(session.Client, cancellationToken));
+
+    [McpServerResource(UriTemplate = "datastore://{datastore_name}", Name = "datastore_files", MimeType = Json)]
+    [Description("The files and folders at the root of a datastore, as browse_datastore returns them (e.g. datastore://LocalDS_0).")]
+    public Task<string> DatastoreFiles(
+        [Description("The datastore's name.")] string datastore_name,
+        CancellationToken cancellationToken) =>
+        ReadAsync(() => DatastoreBrowsing.ListFolderAsync(session.Client, datastore_name, path: null, progress: null, cancellationToken));
+
+    private static Task<string> ListingAsync<T>(Func<Task<IReadOnlyList<T>>> list) =>
+        ReadAsync(async () => ListFilters.Take(await list(), limit: null));
+
+    /// <summary>
+    /// Reads and serialises. The host turns tool errors into results but has no such filter for resources, so vSphere
+    /// errors leave as MCP errors that keep their message (an unknown datastore as ResourceNotFound) rather than as an
+    /// opaque internal error.
+    /// </summary>
+    private static async Task<string> ReadAsync<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return McVSphereJson.Serialize(await read());
+        }
+        catch (VSphereObjectNotFoundException error)
+        {
+            throw new McpProtocolException(error.Message, McpErrorCode.ResourceNotFound);
+        }
+        catch (VSphereException error)
+        {
+            throw new McpException(error.Message, error);
+        }
+    }
+}
+
+/// <summary>One datastore of esxi://datastores.</summary>
+public sealed record DatastoreSummary(
+    string Name,
+    string? Type,
+    double? CapacityGb,
+    double? FreeGb,
+    double? UsedPercent,
+    bool Accessible,
+    string? MaintenanceMode,
+    string? Url);
