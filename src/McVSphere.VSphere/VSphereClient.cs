@@ -42,8 +42,8 @@ public sealed class VSphereClient : IAsyncDisposable
         _soap = new SoapClient(_http, loggerFactory.CreateLogger<SoapClient>());
         _session = new VSphereSession(_soap, options, _http.SdkUri, loggerFactory.CreateLogger<VSphereSession>());
         Properties = new VSpherePropertyReader(_session, _soap, options.PropertyPageSize, loggerFactory.CreateLogger<VSpherePropertyReader>());
-        _tasks = new TaskWaiter(_session, _soap, Properties, options, loggerFactory.CreateLogger<TaskWaiter>());
         _propertyWaiter = new PropertyWaiter(_session, _soap, Properties, options, loggerFactory.CreateLogger<PropertyWaiter>());
+        _tasks = new TaskWaiter(_session, _soap, _propertyWaiter, options, loggerFactory.CreateLogger<TaskWaiter>());
         Lookup = new InventoryLookup(Properties);
         _rest = new VapiRestClient(_http, options);
         Tagging = new TaggingClient(_rest);

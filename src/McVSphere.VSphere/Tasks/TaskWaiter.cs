@@ -7,19 +7,17 @@ using Microsoft.Extensions.Logging;
 namespace McVSphere.VSphere.Tasks;
 
 /// <summary>
-/// Waits for a task without polling: one read of its state (tasks that are already done, as in the simulator, end
-/// there), then WaitForUpdatesEx on a PropertyCollector of its own, so that concurrent waits do not see each other's
-/// updates. Cancellation cancels the task in vCenter; a timeout leaves it running and says so.
+/// Waits for a task without polling (<see cref="PropertyWaiter.WatchAsync"/>): one read of its state (tasks that are
+/// already done, as in the simulator, end there), then its changes as WaitForUpdatesEx reports them. Cancellation
+/// cancels the task in vCenter; a timeout leaves it running and says so.
 /// </summary>
 internal sealed partial class TaskWaiter(
     VSphereSession session,
     SoapClient soap,
-    VSpherePropertyReader properties,
+    PropertyWaiter updates,
     VSphereConnectionOptions options,
     ILogger logger)
 {
-    private readonly int _maxWaitSeconds = (int)Math.Clamp(options.RequestTimeout.TotalSeconds / 2, 1, 60);
-
     public async Task<VimValue?> WaitAsync(
         ManagedObjectReference task,
         IProgress<VSphereTaskProgress>? progress,
@@ -51,71 +49,16 @@ internal sealed partial class TaskWaiter(
         return state.Complete();
     }
 
-    private async Task WaitInSessionAsync(SessionTicket ticket, ManagedObjectReference task, TaskState state, CancellationToken cancellationToken)
-    {
-        var spec = new PropertyFilterSpec
+    private Task WaitInSessionAsync(SessionTicket ticket, ManagedObjectReference task, TaskState state, CancellationToken cancellationToken) =>
+        updates.WatchAsync(ticket, new PropertyFilterSpec
         {
             PropSet = [new PropertySpec { Type = "Task", PathSet = TaskState.WatchedPaths }],
             ObjectSet = [new ObjectSpec { Obj = task }],
-        };
-        var current = await properties.RetrievePagesAsync(ticket, spec, cancellationToken).ConfigureAwait(false);
-        if (current.Count == 0)
+        }, state.Apply, () =>
         {
-            throw VimFaults.Create(VimFaultTypes.ManagedObjectNotFound, null, new VimObject("ManagedObjectNotFound", [new VimField("obj", task)]));
-        }
-        foreach (var path in TaskState.WatchedPaths)
-        {
-            state.Apply(path, current[0][path]);
-        }
-        state.Publish();
-        if (state.IsFinished)
-        {
-            return;
-        }
-
-        var collector = (await soap.CallAsync("CreatePropertyCollector", ticket.Content.PropertyCollector, null, cancellationToken)
-            .ConfigureAwait(false))?.AsReference() ?? throw new VSphereException("CreatePropertyCollector returned no collector.");
-        try
-        {
-            await soap.CallAsync("CreateFilter", collector, [new VimArgument("spec", spec), new VimArgument("partialUpdates", false)],
-                cancellationToken).ConfigureAwait(false);
-            string? version = "";
-            while (!state.IsFinished)
-            {
-                var updates = (await soap.CallAsync("WaitForUpdatesEx", collector,
-                    [new VimArgument("version", version), new VimArgument("options", new WaitOptions { MaxWaitSeconds = _maxWaitSeconds })],
-                    cancellationToken).ConfigureAwait(false)) as VimObject;
-                if (updates is null)
-                {
-                    continue; // maxWaitSeconds passed without a change: wait again.
-                }
-                version = updates.GetString("version");
-                ApplyUpdates(updates, state);
-                state.Publish();
-            }
-        }
-        finally
-        {
-            await DestroyQuietlyAsync(collector).ConfigureAwait(false);
-        }
-    }
-
-    private static void ApplyUpdates(VimObject updateSet, TaskState state)
-    {
-        foreach (var filter in updateSet.GetArray("filterSet").OfType<VimObject>())
-        {
-            foreach (var objectUpdate in filter.GetArray("objectSet").OfType<VimObject>())
-            {
-                foreach (var change in objectUpdate.GetArray("changeSet").OfType<VimObject>())
-                {
-                    if (change.GetString("name") is { } path)
-                    {
-                        state.Apply(path, change.GetString("op") == "remove" ? null : change["val"]);
-                    }
-                }
-            }
-        }
-    }
+            state.Publish();
+            return state.IsFinished;
+        }, cancellationToken);
 
     private async Task CancelTaskQuietlyAsync(ManagedObjectReference task)
     {
@@ -131,22 +74,9 @@ internal sealed partial class TaskWaiter(
         }
     }
 
-    private async Task DestroyQuietlyAsync(ManagedObjectReference collector)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await soap.CallAsync("DestroyPropertyCollector", collector, null, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is VSphereException or OperationCanceledException)
-        {
-            LogCancelFailed(collector, error.Message);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Cancelled task {Task} in vCenter")]
     private partial void LogCancelled(ManagedObjectReference task);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not cancel or clean up {Object}: {Reason}")]
-    private partial void LogCancelFailed(ManagedObjectReference @object, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not cancel task {Task}: {Reason}")]
+    private partial void LogCancelFailed(ManagedObjectReference task, string reason);
 }
