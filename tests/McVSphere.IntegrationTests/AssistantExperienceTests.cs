@@ -129,4 +129,17 @@ public class AssistantExperienceTests : IAsyncLifetime
         Assert.Contains("list_snapshots", listed);
         Assert.DoesNotContain("power_off", listed);
     }
+
+    [Fact]
+    public async Task Completion_suggests_inventory_names_for_resource_template_arguments()
+    {
+        await using var client = await StartAsync();
+        var datastores = new ResourceTemplateReference { Uri = "datastore://{datastore_name}" };
+
+        var completion = await client.CompleteAsync(datastores, "datastore_name", "loc");
+        var none = await client.CompleteAsync(datastores, "datastore_name", "no-such-datastore");
+
+        Assert.Equal(["LocalDS_0"], completion.Completion.Values);
+        Assert.Empty(none.Completion.Values);
+    }
 }

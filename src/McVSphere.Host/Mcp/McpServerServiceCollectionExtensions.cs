@@ -16,6 +16,8 @@ public static class McpServerServiceCollectionExtensions
     public static IMcpServerBuilder AddMcVSphereMcpServer(this IServiceCollection services, PluginLoadResult plugins, bool compactTools = false)
     {
         services.AddMcVSpherePlugins(plugins);
+        services.AddSingleton<InventoryNameCache>();
+        services.AddSingleton(TimeProvider.System);
         return services
             .AddMcpServer(options =>
             {
@@ -29,6 +31,7 @@ public static class McpServerServiceCollectionExtensions
             .WithRequestFilters(filters => (compactTools ? filters.AddCompactToolMode() : filters)
                 .AddSecurityFilters()
                 .AddCallToolFilter(ChangeConfirmationFilter.Apply)
-                .AddCallToolFilter(ToolErrorFilter.Apply));
+                .AddCallToolFilter(ToolErrorFilter.Apply))
+            .WithCompleteHandler(CompletionHandler.CompleteAsync);
     }
 }
