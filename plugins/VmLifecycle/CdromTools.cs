@@ -26,7 +26,7 @@ public sealed class CdromTools(IVSphereSession session)
     {
         var isoLocation = ParseIsoPath(iso_path, datastore);
         var store = await session.Client.Lookup.FindAsync(VSphereObjectKind.Datastore, isoLocation.Datastore, cancellationToken);
-        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var devices = vm.Devices;
 
         var iso = new VirtualCdromIsoBackingInfo { FileName = (isoLocation with { Datastore = store.Name }).ToString(), Datastore = store.Ref };
@@ -47,7 +47,7 @@ public sealed class CdromTools(IVSphereSession session)
         IProgress<ProgressNotificationValue> progress,
         CancellationToken cancellationToken)
     {
-        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var loaded = vm.Devices.OfType<VirtualCdrom>().Where(drive => drive.Backing is VirtualCdromIsoBackingInfo).ToArray();
         if (loaded.Length == 0)
         {

@@ -65,7 +65,7 @@ public sealed class DiskTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         RequireSize(size_gb, nameof(size_gb));
-        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var devices = vm.Devices;
         var store = string.IsNullOrWhiteSpace(datastore)
             ? null
@@ -109,7 +109,7 @@ public sealed class DiskTools(IVSphereSession session)
         [Description("Also delete the disk's file from the datastore (its data is lost). Default: keep the file.")] bool delete_file = false,
         CancellationToken cancellationToken = default)
     {
-        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var disk = vm.Devices.FindByLabel<VirtualDisk>(vm.Name, disk_label, nameof(disk_label), Noun);
         var after = await session.Client.ChangeDevicesAsync(vm, [VirtualDeviceConfigSpec.Remove(disk, destroyFile: delete_file)],
             progress, $"Removing {disk.Label()} from {vm.Name}", cancellationToken);
@@ -131,7 +131,7 @@ public sealed class DiskTools(IVSphereSession session)
         CancellationToken cancellationToken)
     {
         RequireSize(new_size_gb, nameof(new_size_gb));
-        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var devices = vm.Devices;
         var disk = devices.FindByLabel<VirtualDisk>(vm.Name, disk_label, nameof(disk_label), Noun);
         var currentBytes = CapacityBytes(disk);

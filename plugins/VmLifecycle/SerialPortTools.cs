@@ -59,7 +59,9 @@ public sealed class SerialPortTools(IVSphereSession session)
         RequirePoweredOff(vm, "configure serial ports");
         var devices = vm.Devices;
         var existing = NetworkPorts(devices).FirstOrDefault();
-        var portNumber = await ChoosePortAsync(vm, port ?? ParseUri(existing?.Backing as VirtualSerialPortURIBackingInfo).Port, nameof(port), cancellationToken);
+        var wanted = port ?? ParseUri(existing?.Backing as VirtualSerialPortURIBackingInfo).Port;
+        // A VM that connects out takes no port on its host; one that listens must not take another VM's.
+        var portNumber = mode == "client" && wanted is { } clientPort ? clientPort : await ChoosePortAsync(vm, wanted, nameof(port), cancellationToken);
 
         var backing = new VirtualSerialPortURIBackingInfo { ServiceUri = $"{scheme}://:{portNumber.ToString(CultureInfo.InvariantCulture)}", Direction = mode };
         // Connected follows at power-on; a powered-off VM has nothing connected.
@@ -173,8 +175,8 @@ public sealed class SerialPortTools(IVSphereSession session)
     }
 
     /// <summary>
-    /// The port to listen on: <paramref name="wanted"/> unless another VM on the same host listens on it, else the lowest
-    /// free one from <see cref="FirstAutomaticPort"/>. One read of the devices of the host's VMs.
+    /// The port to listen on: <paramref name="wanted"/> unless another VM on the same host listens on it (then an
+    /// error), or without one the lowest free one from <see cref="FirstAutomaticPort"/>. One read of the devices of the host's VMs.
     /// </summary>
     private async Task<int> ChoosePortAsync(LocatedVm vm, int? wanted, string argument, CancellationToken cancellationToken)
     {
@@ -184,7 +186,9 @@ public sealed class SerialPortTools(IVSphereSession session)
         var taken = others
             .Where(other => other.Ref != vm.Ref)
             .SelectMany(other => NetworkPorts(VirtualDevice.ListFrom(other["config.hardware.device"]))
-                .Select(serialPort => (Vm: other.GetString("name") ?? other.Ref.Value, ParseUri(serialPort.Backing as VirtualSerialPortURIBackingInfo).Port)))
+                .Select(serialPort => serialPort.Backing as VirtualSerialPortURIBackingInfo)
+                .Where(uri => uri?.Direction == "server")
+                .Select(uri => (Vm: other.GetString("name") ?? other.Ref.Value, ParseUri(uri).Port)))
             .Where(use => use.Port is not null)
             .ToLookup(use => use.Port!.Value, use => use.Vm);
         if (wanted is { } port)

@@ -88,9 +88,11 @@ public sealed class DiskToolsTests(VmLifecycleFixture fixture) : IClassFixture<V
         Assert.True(await fixture.DatastoreFileExistsAsync(keptFile));
         Assert.True(await fixture.DatastoreFileExistsAsync(deletedFile));
 
+        // The later disk first: removing a disk renumbers the labels of those added after it.
+        var afterDelete = await fixture.Client.CallJsonAsync("remove_disk", new { vm_name = name, disk_label = deleted.GetProperty("label").GetString(), delete_file = true });
+        Assert.True(afterDelete.GetProperty("file_deleted").GetBoolean());
         var afterKeep = await fixture.Client.CallJsonAsync("remove_disk", new { vm_name = name, disk_label = kept.GetProperty("label").GetString() });
         Assert.False(afterKeep.GetProperty("file_deleted").GetBoolean());
-        await fixture.Client.CallJsonAsync("remove_disk", new { vm_name = name, disk_label = deleted.GetProperty("label").GetString(), delete_file = true });
 
         var remaining = (await fixture.DevicesAsync(name)).OfType<VirtualDisk>().Select(disk => disk.FlatBacking!.FileName).ToArray();
         Assert.Single(remaining);

@@ -1,0 +1,61 @@
+using McVSphere.Testing;
+using McVSphere.VSphere.Vim;
+
+namespace McVSphere.Plugins.VmLifecycle.Tests;
+
+public sealed class CdromToolsTests(VmLifecycleFixture fixture) : IClassFixture<VmLifecycleFixture>
+{
+    [Fact]
+    public async Task Attaches_an_iso_adding_a_drive_when_needed_then_swaps_and_ejects_it()
+    {
+        var name = await fixture.CreateBareVmAsync("iso");
+        Assert.Empty((await fixture.DevicesAsync(name)).OfType<VirtualCdrom>());
+
+        var attached = await fixture.Client.CallJsonAsync("attach_iso", new { vm_name = name, iso_path = "[LocalDS_0] iso/first.iso" });
+        var drive = Assert.Single((await fixture.DevicesAsync(name)).OfType<VirtualCdrom>());
+        var iso = Assert.IsType<VirtualCdromIsoBackingInfo>(drive.Backing);
+        Assert.Equal("[LocalDS_0] iso/first.iso", iso.FileName);
+        Assert.True(drive.Connectable!.StartConnected);
+        Assert.False(drive.Connectable.Connected); // powered off
+        Assert.IsType<VirtualIDEController>((await fixture.DevicesAsync(name)).Single(device => device.Key == drive.ControllerKey));
+        Assert.Equal("[LocalDS_0] iso/first.iso", Assert.Single(attached.GetProperty("drives").EnumerateArray()).GetProperty("iso_path").GetString());
+
+        // A path inside the datastore given apart, on a running VM: the same drive, connected now.
+        await fixture.PowerOnAsync(name);
+        await fixture.Client.CallJsonAsync("attach_iso", new { vm_name = name, iso_path = "iso/second.iso", datastore = "LocalDS_0" });
+        var swapped = Assert.Single((await fixture.DevicesAsync(name)).OfType<VirtualCdrom>());
+        Assert.Equal(drive.Key, swapped.Key);
+        Assert.Equal("[LocalDS_0] iso/second.iso", Assert.IsType<VirtualCdromIsoBackingInfo>(swapped.Backing).FileName);
+        Assert.True(swapped.Connectable!.Connected);
+
+        var ejected = await fixture.Client.CallJsonAsync("detach_iso", new { vm_name = name });
+        var empty = Assert.Single((await fixture.DevicesAsync(name)).OfType<VirtualCdrom>());
+        Assert.IsType<VirtualCdromRemotePassthroughBackingInfo>(empty.Backing);
+        Assert.False(empty.Connectable!.Connected);
+        Assert.False(empty.Connectable.StartConnected);
+        var ejectedDrive = Assert.Single(ejected.GetProperty("drives").EnumerateArray());
+        Assert.Equal("client_device", ejectedDrive.GetProperty("backing").GetString());
+        Assert.False(ejectedDrive.TryGetProperty("iso_path", out _));
+
+        var again = await fixture.Client.CallJsonAsync("detach_iso", new { vm_name = name });
+        Assert.Equal("client_device", Assert.Single(again.GetProperty("drives").EnumerateArray()).GetProperty("backing").GetString());
+    }
+
+    [Fact]
+    public async Task Refuses_iso_paths_without_a_known_datastore()
+    {
+        var name = await fixture.CreateBareVmAsync("iso-errors");
+
+        var noDatastore = await fixture.Client.CallErrorAsync("attach_iso", new { vm_name = name, iso_path = "iso/x.iso" });
+        Assert.Contains("datastore", noDatastore, StringComparison.Ordinal);
+        Assert.Contains("[datastore]", noDatastore, StringComparison.Ordinal);
+        var conflicting = await fixture.Client.CallErrorAsync("attach_iso", new { vm_name = name, iso_path = "[LocalDS_0] iso/x.iso", datastore = "Other" });
+        Assert.Contains("'Other'", conflicting, StringComparison.Ordinal);
+        var unknown = await fixture.Client.CallErrorAsync("attach_iso", new { vm_name = name, iso_path = "[LocalDS_9] iso/x.iso" });
+        Assert.Contains("LocalDS_0", unknown, StringComparison.Ordinal);
+        var noFile = await fixture.Client.CallErrorAsync("attach_iso", new { vm_name = name, iso_path = "[LocalDS_0]" });
+        Assert.Contains("iso_path", noFile, StringComparison.Ordinal);
+
+        Assert.Empty((await fixture.DevicesAsync(name)).OfType<VirtualCdrom>());
+    }
+}
