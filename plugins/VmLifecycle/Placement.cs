@@ -37,7 +37,7 @@ internal static class Placement
     public static async Task<NewVmPlacement> ForNewVmAsync(VSphereClient client, VSphereDefaults defaults, string? datastore, string? network,
         CancellationToken cancellationToken)
     {
-        var computeResource = await FindComputeResourceAsync(client, defaults, cancellationToken);
+        var computeResource = await DefaultComputeResourceAsync(client, defaults, cancellationToken);
         var contents = await client.Properties.RetrieveAsync(new PropertyFilterSpec
         {
             PropSet =
@@ -94,6 +94,44 @@ internal static class Placement
         return await RootPoolOfAsync(client, computeResource, cancellationToken);
     }
 
+    /// <summary>
+    /// The resource pool named (or at the path) <paramref name="name"/>; a cluster's or standalone host's name stands for
+    /// its root pool (whose own name, "Resources", every cluster shares).
+    /// </summary>
+    public static async Task<ManagedObjectReference> FindPoolAsync(VSphereClient client, string name, string argument, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw ToolException.InvalidArgument(argument, $"{argument} must not be blank: give a resource pool's name or path, or a cluster's name.");
+        }
+        try
+        {
+            return (await client.Lookup.FindAsync(VSphereObjectKind.ResourcePool, name, cancellationToken)).Ref;
+        }
+        catch (VSphereObjectNotFoundException)
+        {
+            var resources = await client.Properties.RetrieveAsync("ComputeResource", ["name", "resourcePool"], cancellationToken: cancellationToken);
+            var rootPool = resources.FirstOrDefault(resource => string.Equals(resource.GetString("name"), name, StringComparison.OrdinalIgnoreCase))
+                ?.GetReference("resourcePool");
+            if (rootPool is null)
+            {
+                throw;
+            }
+            return rootPool;
+        }
+    }
+
+    /// <summary>The VM folder of the configured datacenter, else of the first datacenter.</summary>
+    public static async Task<ManagedObjectReference> DefaultVmFolderAsync(VSphereClient client, VSphereDefaults defaults, CancellationToken cancellationToken)
+    {
+        var datacenters = defaults.Datacenter is { } name
+            ? [await client.Properties.RetrieveAsync((await client.Lookup.FindAsync(VSphereObjectKind.Datacenter, name, cancellationToken)).Ref,
+                ["name", "vmFolder"], cancellationToken)]
+            : await client.Properties.RetrieveAsync("Datacenter", ["name", "vmFolder"], cancellationToken: cancellationToken);
+        return datacenters.OrderBy(datacenter => datacenter.GetString("name"), StringComparer.Ordinal).FirstOrDefault()?.GetReference("vmFolder")
+            ?? throw ToolException.NotSupported("There is no datacenter, so there is no VM folder.");
+    }
+
     /// <summary>The root resource pool of a cluster or standalone host.</summary>
     public static async Task<ManagedObjectReference> RootPoolOfAsync(VSphereClient client, ManagedObjectReference computeResource,
         CancellationToken cancellationToken) =>
@@ -123,7 +161,8 @@ internal static class Placement
         SelectSet = [new SelectionSpec { Name = "ancestors" }],
     };
 
-    private static async Task<ManagedObjectReference> FindComputeResourceAsync(VSphereClient client, VSphereDefaults defaults,
+    /// <summary>The configured cluster, else the first cluster, else the first standalone host (of the configured datacenter, if any).</summary>
+    public static async Task<ManagedObjectReference> DefaultComputeResourceAsync(VSphereClient client, VSphereDefaults defaults,
         CancellationToken cancellationToken)
     {
         if (defaults.Cluster is { } cluster)
@@ -138,7 +177,7 @@ internal static class Placement
             .OrderBy(resource => resource.Ref.Type == "ClusterComputeResource" ? 0 : 1)
             .ThenBy(resource => resource.GetString("name"), StringComparer.Ordinal)
             .FirstOrDefault()?.Ref
-            ?? throw ToolException.NotSupported("There is no cluster or host to create the VM on.");
+            ?? throw ToolException.NotSupported("There is no cluster or host to place it on.");
     }
 
     private static async Task<ManagedObjectReference> ComputeResourceOfHostAsync(VSphereClient client, LocatedVm vm, CancellationToken cancellationToken)

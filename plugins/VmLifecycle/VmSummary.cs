@@ -48,7 +48,7 @@ public sealed record VmSummary(
             .OfType<ManagedObjectReference>()
             .Concat(datastores)
             .Concat(networks);
-        var names = await ReadNamesAsync(client, related, cancellationToken);
+        var names = await InventoryReads.NamesAsync(client, related, cancellationToken);
         string? NameOf(ManagedObjectReference? reference) => reference is null ? null : names.GetValueOrDefault(reference, reference.Value);
 
         return new VmSummary(
@@ -65,13 +65,5 @@ public sealed record VmSummary(
             NameOf(content.GetReference("parent")),
             datastores.Select(reference => NameOf(reference)!).ToArray(),
             networks.Select(reference => NameOf(reference)!).ToArray());
-    }
-
-    /// <summary>The names of inventory objects of any types, in one read.</summary>
-    public static async Task<IReadOnlyDictionary<ManagedObjectReference, string>> ReadNamesAsync(VSphereClient client,
-        IEnumerable<ManagedObjectReference> objects, CancellationToken cancellationToken)
-    {
-        var contents = await client.Properties.RetrieveAsync(objects, ["name"], cancellationToken);
-        return contents.ToDictionary(content => content.Ref, content => content.GetString("name") ?? content.Ref.Value);
     }
 }

@@ -142,7 +142,7 @@ public sealed class VmTools(IVSphereSession session)
             await client.PowerOffVmAsync(vm.Ref, cancellationToken: cancellationToken);
         }
         await client.DestroyAsync(vm.Ref, progress.ForVSphereTask($"Deleting {vm.Name}"), cancellationToken);
-        if (await InventoryChecks.ExistsAsync(client, vm.Ref, cancellationToken))
+        if (await InventoryReads.ExistsAsync(client, vm.Ref, cancellationToken))
         {
             throw new VSphereException($"vSphere reported '{vm.Name}' deleted, but it still exists.");
         }

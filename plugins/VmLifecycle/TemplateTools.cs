@@ -1,0 +1,110 @@
+using System.ComponentModel;
+using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Security;
+using McVSphere.Sdk.Session;
+using McVSphere.VSphere.Properties;
+using McVSphere.VSphere.Vim;
+using ModelContextProtocol;
+using ModelContextProtocol.Server;
+
+namespace McVSphere.Plugins.VmLifecycle;
+
+/// <summary>Templates: turning VMs into templates and back, and deploying new VMs from them.</summary>
+[McpServerToolType]
+public sealed class TemplateTools(IVSphereSession session)
+{
+    [McpServerTool(Name = "convert_to_template", Idempotent = true)]
+    [Description("Marks a powered-off VM as a template (it can then only be cloned or deployed from, not powered on). Says so when it already is one.")]
+    [RequiresPermission(PermissionLevel.VmLifecycle)]
+    public async Task<TemplateConversion> ConvertToTemplate(
+        [Description("Name or inventory path of the VM.")] string vm_name,
+        CancellationToken cancellationToken = default)
+    {
+        var client = session.Client;
+        var vm = await client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        if (vm.IsTemplate)
+        {
+            return await ReadBackAsync(vm, $"'{vm.Name}' is already a template; nothing was changed.", alreadyInState: true, cancellationToken);
+        }
+        if (vm.PowerState != PowerStates.PoweredOff)
+        {
+            throw ToolException.Refused($"'{vm.Name}' is {vm.PowerState}; only a powered-off VM can become a template. " +
+                "Shut it down first (shutdown_guest, or power_off).", nameof(vm_name));
+        }
+        await client.MarkAsTemplateAsync(vm.Ref, cancellationToken);
+        return await ReadBackAsync(vm, $"'{vm.Name}' is now a template.", alreadyInState: false, cancellationToken);
+    }
+
+    [McpServerTool(Name = "convert_to_vm", Idempotent = true)]
+    [Description("Turns a template back into a powered-off VM, in the resource pool given (default: the configured cluster's, else the " +
+        "root pool of the template's host). Says so when it is already a VM.")]
+    [RequiresPermission(PermissionLevel.VmLifecycle)]
+    public async Task<TemplateConversion> ConvertToVm(
+        [Description("Name or inventory path of the template.")] string template_name,
+        [Description("Resource pool (name or path), or a cluster or host for its root pool.")] string? resource_pool = null,
+        CancellationToken cancellationToken = default)
+    {
+        var client = session.Client;
+        var template = await client.FindVmAsync(template_name, nameof(template_name), cancellationToken);
+        if (!template.IsTemplate)
+        {
+            return await ReadBackAsync(template, $"'{template.Name}' is already a VM; nothing was changed.", alreadyInState: true, cancellationToken);
+        }
+        var pool = resource_pool is null
+            ? await Placement.PoolForCopyOfAsync(client, session.Defaults, template, cancellationToken)
+            : await Placement.FindPoolAsync(client, resource_pool, nameof(resource_pool), cancellationToken);
+        await client.MarkAsVirtualMachineAsync(template.Ref, pool, await HostInPoolAsync(template, pool, cancellationToken), cancellationToken);
+        return await ReadBackAsync(template, $"'{template.Name}' is now a VM.", alreadyInState: false, cancellationToken);
+    }
+
+    [McpServerTool(Name = "deploy_from_template")]
+    [Description("Deploys a new VM from a template, beside it (the configured cluster's pool, else the template host's), optionally on another " +
+        "datastore, and powers it on when asked. Refuses a name another VM already has. Reports the clone task's progress; cancelling the " +
+        "request cancels the deployment.")]
+    [RequiresPermission(PermissionLevel.VmLifecycle)]
+    public async Task<ClonedVm> DeployFromTemplate(
+        [Description("Name or inventory path of the template.")] string template_name,
+        [Description("Name of the new VM (unique, at most 80 characters, no '/').")] string new_vm_name,
+        IProgress<ProgressNotificationValue> progress,
+        [Description("Datastore for the new VM; default: the template's.")] string? datastore = null,
+        [Description("Power the new VM on once deployed.")] bool power_on = false,
+        CancellationToken cancellationToken = default)
+    {
+        VmLocator.RequireName(new_vm_name, nameof(new_vm_name));
+        var template = await session.Client.FindTemplateAsync(template_name, nameof(template_name), cancellationToken);
+        return await VmCloning.CloneAsync(session, template, new_vm_name, nameof(new_vm_name), datastore, power_on, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The template's host when it belongs to the pool's cluster or host (so the VM stays there); otherwise none, and
+    /// vSphere picks one (a standalone host, or DRS).
+    /// </summary>
+    private async Task<ManagedObjectReference?> HostInPoolAsync(LocatedVm template, ManagedObjectReference pool, CancellationToken cancellationToken)
+    {
+        if (template.Host is not { } host)
+        {
+            return null;
+        }
+        var contents = await session.Client.Properties.RetrieveAsync(new PropertyFilterSpec
+        {
+            PropSet =
+            [
+                new PropertySpec { Type = "HostSystem", PathSet = ["parent"] },
+                new PropertySpec { Type = "ResourcePool", PathSet = ["owner"] },
+            ],
+            ObjectSet = [new ObjectSpec { Obj = host }, new ObjectSpec { Obj = pool }],
+        }, cancellationToken);
+        var hostComputeResource = contents.FirstOrDefault(content => content.Ref == host)?.GetReference("parent");
+        var poolComputeResource = contents.FirstOrDefault(content => content.Ref == pool)?.GetReference("owner");
+        return hostComputeResource is not null && hostComputeResource == poolComputeResource ? host : null;
+    }
+
+    private async Task<TemplateConversion> ReadBackAsync(LocatedVm vm, string message, bool alreadyInState, CancellationToken cancellationToken) =>
+        new(await VmSummary.ReadAsync(session.Client, vm.Ref, cancellationToken), message, alreadyInState);
+}
+
+/// <summary>The result of convert_to_template and convert_to_vm, read back from vSphere.</summary>
+/// <param name="Vm">The VM or template now.</param>
+/// <param name="Message">What was done.</param>
+/// <param name="AlreadyInState">True when it already was what was asked.</param>
+public sealed record TemplateConversion(VmSummary Vm, string Message, bool AlreadyInState = false);
