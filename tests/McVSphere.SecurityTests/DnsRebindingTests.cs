@@ -5,35 +5,33 @@ using McVSphere.Testing;
 
 namespace McVSphere.SecurityTests;
 
-/// <summary>The HTTP endpoint answers only its own host names and origins (MCP transport spec, DNS-rebinding protection).</summary>
-public sealed class DnsRebindingTests : IAsyncLifetime
+/// <summary>One host over HTTP on loopback without OAuth, shared by a test class.</summary>
+public sealed class LoopbackHost : IAsyncLifetime
 {
     private readonly int _port = HostProcess.FreeTcpPort();
     private IsolatedHost? _host;
 
-    private Uri Endpoint => new($"http://127.0.0.1:{_port}/mcp");
+    public Uri Endpoint => new($"http://127.0.0.1:{_port}/mcp");
 
     public async Task InitializeAsync() => _host = await IsolatedHost.StartHttpAsync(_port, new Dictionary<string, string?>());
 
     public async Task DisposeAsync() => await _host!.DisposeAsync();
+}
 
+/// <summary>The HTTP endpoint answers only its own host names and origins (MCP transport spec, DNS-rebinding protection).</summary>
+public sealed class DnsRebindingTests(LoopbackHost host) : IClassFixture<LoopbackHost>
+{
     [Theory]
     [InlineData("127.0.0.1", null, HttpStatusCode.OK)]
     [InlineData("localhost", "http://localhost:3000", HttpStatusCode.OK)]
     [InlineData("evil.example.com", null, HttpStatusCode.BadRequest)]
     [InlineData("127.0.0.1", "http://evil.example.com", HttpStatusCode.Forbidden)]
     [InlineData("127.0.0.1", "null", HttpStatusCode.Forbidden)]
-    public async Task Host_and_Origin_headers_are_checked(string host, string? origin, HttpStatusCode expected)
+    public async Task Host_and_Origin_headers_are_checked(string hostName, string? origin, HttpStatusCode expected)
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint)
-        {
-            Content = new StringContent(
-                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"security-tests","version":"1"}}}""",
-                System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
-        request.Headers.Host = $"{host}:{_port}";
+        using var request = InitializeRequest.Create(host.Endpoint);
+        request.Headers.Host = $"{hostName}:{host.Endpoint.Port}";
         if (origin is not null)
         {
             request.Headers.Add("Origin", origin);
@@ -52,7 +50,7 @@ public sealed class DnsRebindingTests : IAsyncLifetime
             ArgumentList =
             {
                 Path.Combine(TestPaths.NodeTools, "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js"),
-                "server", "--url", Endpoint.AbsoluteUri, "--scenario", "dns-rebinding-protection",
+                "server", "--url", host.Endpoint.AbsoluteUri, "--scenario", "dns-rebinding-protection",
             },
             WorkingDirectory = TestPaths.NodeTools,
             RedirectStandardOutput = true,
@@ -61,7 +59,7 @@ public sealed class DnsRebindingTests : IAsyncLifetime
         using var conformance = Process.Start(start)!;
         var output = conformance.StandardOutput.ReadToEndAsync();
         var errors = conformance.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await conformance.WaitForExitAsync(timeout.Token);
 
         Assert.True(conformance.ExitCode == 0, $"conformance exited with {conformance.ExitCode}:\n{await output}\n{await errors}");

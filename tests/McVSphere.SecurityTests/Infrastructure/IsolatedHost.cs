@@ -13,7 +13,8 @@ namespace McVSphere.SecurityTests.Infrastructure;
 /// </summary>
 internal sealed class IsolatedHost : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    // Generous: the suite shares two cores with builds and other test hosts.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stderr = new();
 
@@ -84,7 +85,19 @@ internal sealed class IsolatedHost : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         await _process.WaitForExitAsync(timeout.Token);
+        _process.WaitForExit(); // returns once the redirected streams are read to their end
         return _process.ExitCode;
+    }
+
+    /// <summary>Waits until the host has written <paramref name="text"/> to stderr (which is read asynchronously).</summary>
+    public async Task<bool> WaitForStandardErrorAsync(string text)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!StandardError.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        return StandardError.Contains(text, StringComparison.Ordinal);
     }
 
     private async Task WaitUntilServingAsync(Uri health)

@@ -44,7 +44,7 @@ internal sealed class OidcProvider : IAsyncDisposable
         var process = Process.Start(start)!;
         process.ErrorDataReceived += (_, _) => { }; // its warnings about the in-memory adapter
         process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
             ?? throw new InvalidOperationException($"the OpenID provider exited with {process.ExitCode}");
         using var ready = JsonDocument.Parse(line);
