@@ -109,29 +109,31 @@ public sealed class GuestOperations(IVSphereSession session, GuestCredentials cr
         });
     }
 
+    /// <summary>The error for a fault of a guest operation, led by the fault type as the client's other errors are; null for other faults.</summary>
     private static ToolException? Describe(VimFaultException fault, GuestVm vm, string? guestPath, string? existsHint)
     {
         var path = fault.Details.GetValueOrDefault("file") ?? guestPath ?? "the path";
         var where = $"in the guest of '{vm.Name}'";
-        return fault.FaultType switch
+        var type = fault.FaultType;
+        return type switch
         {
             VimFaultTypes.GuestOperationsUnavailable => new ToolException(ToolErrorKind.NotSupported,
-                $"Guest operations are unavailable in '{vm.Name}': VMware Tools is not running in the guest (tools running status: " +
+                $"{type}: guest operations are unavailable in '{vm.Name}': VMware Tools is not running in the guest (tools running status: " +
                 $"{vm.ToolsRunningStatus}). get_vm_tools_status shows the Tools state; after a boot, wait_for_vm_tools waits until they run."),
             VimFaultTypes.InvalidPowerState => new ToolException(ToolErrorKind.NotSupported,
-                $"'{vm.Name}' is {vm.PowerState}: guest operations need a powered-on VM with VMware Tools running. power_on starts it."),
+                $"{type}: '{vm.Name}' is {vm.PowerState}: guest operations need a powered-on VM with VMware Tools running. power_on starts it."),
             VimFaultTypes.InvalidGuestLogin => ToolException.InvalidArgument("password",
-                $"The guest OS of '{vm.Name}' rejected the login of user '{vm.Auth.Username}': check the username and password " +
+                $"{type}: the guest OS of '{vm.Name}' rejected the login of user '{vm.Auth.Username}': check the username and password " +
                 $"(given in the call, or configured on the server in {GuestCredentials.FileSetting})."),
             "GuestPermissionDenied" => ToolException.Refused(
-                $"Permission denied in the guest OS of '{vm.Name}': user '{vm.Auth.Username}' may not access {path}. " +
+                $"{type}: in the guest OS of '{vm.Name}', user '{vm.Auth.Username}' may not access {path}. " +
                 "Use a guest account that may (e.g. root or an administrator).", "username"),
             VimFaultTypes.FileNotFound => NotFound(vm, path),
-            "FileAlreadyExists" => ToolException.InvalidArgument("guest_path", $"{path} already exists {where}{existsHint}."),
-            "NotAFile" => ToolException.InvalidArgument("guest_path", $"{path} is a directory {where}, not a file: list_guest_directory lists it."),
-            "NotADirectory" => ToolException.InvalidArgument("guest_path", $"{path} is not a directory {where}."),
+            "FileAlreadyExists" => ToolException.InvalidArgument("guest_path", $"{type}: {path} already exists {where}{existsHint}."),
+            "NotAFile" => ToolException.InvalidArgument("guest_path", $"{type}: {path} is a directory {where}, not a file: list_guest_directory lists it."),
+            "NotADirectory" => ToolException.InvalidArgument("guest_path", $"{type}: {path} is not a directory {where}."),
             "DirectoryNotEmpty" => ToolException.Refused(
-                $"{path} is not empty {where}: delete_guest_file with recursive=true deletes it with everything in it.", "recursive"),
+                $"{type}: {path} is not empty {where}: delete_guest_file with recursive=true deletes it with everything in it.", "recursive"),
             _ => null,
         };
     }
@@ -140,7 +142,7 @@ public sealed class GuestOperations(IVSphereSession session, GuestCredentials cr
     public Task<ToolException> NotFoundAsync(GuestVm vm, string guestPath) => WithClosestNamesAsync(NotFound(vm, guestPath), vm, guestPath);
 
     private static ToolException NotFound(GuestVm vm, string guestPath) =>
-        new(ToolErrorKind.NotFound, $"{guestPath} does not exist in the guest of '{vm.Name}'.", "guest_path");
+        new(ToolErrorKind.NotFound, $"{VimFaultTypes.FileNotFound}: {guestPath} does not exist in the guest of '{vm.Name}'.", "guest_path");
 
     /// <summary>Adds the entries of the missing path's directory that are most like it (best effort: the directory may be missing too).</summary>
     private async Task<ToolException> WithClosestNamesAsync(ToolException error, GuestVm vm, string missingPath)

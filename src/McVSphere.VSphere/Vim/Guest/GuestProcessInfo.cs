@@ -36,7 +36,7 @@ public sealed record GuestProcessInfo(
             info.GetString("cmdLine"),
             info.GetDateTime("startTime"),
             endTime,
-            // The exit code is meaningful only once the process ended (it reads 0 before).
-            endTime is null ? null : info.GetInt32("exitCode"));
+            // The exit code means something only once the process ended; an unset one is 0 (servers may omit zero).
+            endTime is null ? null : info.GetInt32("exitCode") ?? 0);
     }
 }
