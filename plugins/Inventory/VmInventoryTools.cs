@@ -92,9 +92,12 @@ public sealed class VmInventoryTools(IVSphereSession session)
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<VmInfo> GetVmInfo(
         [Description("The VM's name (or inventory path, e.g. 'DC0/vm/web-01').")] string name,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        await ReadVmInfoAsync(session.Client, name, cancellationToken);
+
+    /// <summary>get_vm_info's answer; also the esxi://vms/{vm_name} resource.</summary>
+    internal static async Task<VmInfo> ReadVmInfoAsync(VSphereClient client, string name, CancellationToken cancellationToken)
     {
-        var client = session.Client;
         var snapshot = await InventorySnapshot.ReadAsync(client,
             [
                 new PropertySpec { Type = "VirtualMachine", PathSet = [] },

@@ -74,6 +74,14 @@ public sealed class VSphereClient : IAsyncDisposable
     /// <summary>The shared HTTP pool, TLS policy and session cookie, for vAPI REST and file transfers.</summary>
     internal VSphereHttp Http => _http;
 
+    /// <summary>Runs long-lived work (watches) in the session, logging in again and restarting it if the session is lost.</summary>
+    internal Task RunInSessionAsync(Func<SessionTicket, VSpherePropertyReader, PropertyWaiter, CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        _session.RunAsync(async (ticket, token) =>
+        {
+            await work(ticket, Properties, _propertyWaiter, token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
     /// <summary>Logs in now (if not yet logged in) and returns the server's ServiceContent.</summary>
     public async Task<ServiceContent> ConnectAsync(CancellationToken cancellationToken = default) =>
         (await _session.GetAsync(cancellationToken).ConfigureAwait(false)).Content;

@@ -14,16 +14,18 @@ public class AssistantExperienceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _simulator.DisposeAsync();
 
-    private Task<McpClient> StartAsync(Dictionary<string, string?>? settings = null, Func<ElicitRequestParams?, ElicitResult>? elicit = null)
+    private Task<McpClient> StartAsync(Dictionary<string, string?>? settings = null, Func<ElicitRequestParams?, ElicitResult>? elicit = null,
+        string? protocolVersion = null)
     {
         var environment = new Dictionary<string, string?>(_simulator.HostEnvironment);
         foreach (var (name, value) in settings ?? [])
         {
             environment[name] = value;
         }
-        var options = elicit is null ? null : new McpClientOptions
+        var options = new McpClientOptions
         {
-            Handlers = new McpClientHandlers { ElicitationHandler = (request, _) => ValueTask.FromResult(elicit(request)) },
+            ProtocolVersion = protocolVersion,
+            Handlers = new McpClientHandlers { ElicitationHandler = elicit is null ? null : (request, _) => ValueTask.FromResult(elicit(request)) },
         };
         return HostProcess.StartStdioAsync(environment, clientOptions: options);
     }
@@ -141,5 +143,37 @@ public class AssistantExperienceTests : IAsyncLifetime
 
         Assert.Equal(["LocalDS_0"], completion.Completion.Values);
         Assert.Empty(none.Completion.Values);
+    }
+
+    [Fact]
+    public async Task Completion_suggests_vm_names()
+    {
+        await using var client = await StartAsync();
+
+        var completion = await client.CompleteAsync(new ResourceTemplateReference { Uri = "esxi://vms/{vm_name}" }, "vm_name", "dc0_h0");
+
+        Assert.Equal(["DC0_H0_VM0", "DC0_H0_VM1"], completion.Completion.Values);
+    }
+
+    [Fact]
+    public async Task A_subscribed_client_is_told_when_a_vm_changes_power_state()
+    {
+        // resources/subscribe is the subscription method of the revisions MCP clients speak today.
+        await using var client = await StartAsync(protocolVersion: "2025-11-25");
+        var updated = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        await using var subscription = await client.SubscribeToResourceAsync("esxi://vms", (notification, _) =>
+        {
+            updated.TrySetResult(notification.Uri);
+            return ValueTask.CompletedTask;
+        });
+        // Nothing changes by itself in the simulator: no notification before the power change.
+        await Task.Delay(1500);
+        Assert.False(updated.Task.IsCompleted);
+        await client.CallJsonAsync("power_off", new { name = "DC0_C0_RP0_VM1" });
+
+        Assert.Equal("esxi://vms", await updated.Task.WaitAsync(TimeSpan.FromSeconds(20)));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => client.SubscribeToResourceAsync("esxi://nothing"));
+        Assert.Contains("esxi://vms", refused.Message);
     }
 }

@@ -17,6 +17,7 @@ public static class McpServerServiceCollectionExtensions
     {
         services.AddMcVSpherePlugins(plugins);
         services.AddSingleton<InventoryNameCache>();
+        services.AddSingleton<ResourceSubscriptions>();
         services.AddSingleton(TimeProvider.System);
         return services
             .AddMcpServer(options =>
@@ -32,6 +33,9 @@ public static class McpServerServiceCollectionExtensions
                 .AddSecurityFilters()
                 .AddCallToolFilter(ChangeConfirmationFilter.Apply)
                 .AddCallToolFilter(ToolErrorFilter.Apply))
-            .WithCompleteHandler(CompletionHandler.CompleteAsync);
+            .WithCompleteHandler(CompletionHandler.CompleteAsync)
+            .WithSubscribeToResourcesHandler(ResourceSubscriptions.SubscribeAsync)
+            .WithUnsubscribeFromResourcesHandler(ResourceSubscriptions.UnsubscribeAsync)
+            .WithSubscriptionsListenHandler(ResourceSubscriptions.ListenAsync);
     }
 }

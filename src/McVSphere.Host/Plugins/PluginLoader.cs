@@ -1,6 +1,7 @@
 using System.Reflection;
 using McVSphere.Host.Mcp;
 using McVSphere.Sdk.Plugins;
+using McVSphere.Sdk.Resources;
 using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.VSphere;
@@ -182,7 +183,7 @@ public sealed class PluginLoader(IConfiguration configuration, ILogger<PluginLoa
     }
 
     private static ResourceDescriptor DescribeResource(MethodInfo method, string family) =>
-        new(McpToolFactory.DescribeResourceUri(method), family, method);
+        new(McpToolFactory.DescribeResourceUri(method), family, method, method.GetCustomAttribute<WatchesInventoryAttribute>());
 
     private static IReadOnlyList<Type> GetLoadableTypes(Assembly assembly)
     {

@@ -1,4 +1,5 @@
 using System.Reflection;
+using McVSphere.Sdk.Resources;
 using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 
@@ -9,4 +10,5 @@ namespace McVSphere.Host.Plugins;
 public sealed record ToolDescriptor(string Name, string Family, PermissionLevel Permission, MethodInfo Method, ChangeAttribute? Change = null);
 
 /// <summary>A resource method found in a plugin. Resources are read-only and checked as READ_ONLY.</summary>
-public sealed record ResourceDescriptor(string Uri, string Family, MethodInfo Method);
+/// <param name="Watch">What makes the resource change, for subscriptions; null when it cannot be subscribed to.</param>
+public sealed record ResourceDescriptor(string Uri, string Family, MethodInfo Method, WatchesInventoryAttribute? Watch = null);

@@ -56,37 +56,41 @@ public sealed partial class VSpherePropertyReader
         }
         return _session.RunAsync(async (ticket, token) =>
         {
-            var viewManager = ticket.Content.ViewManager
-                ?? throw new VimFaultException(VimFaultTypes.MethodNotFound, "MethodNotFound: This server has no ViewManager, so container views are not supported.");
-            var view = (await _soap.CallAsync("CreateContainerView", viewManager,
-                [
-                    new VimArgument("container", container ?? ticket.Content.RootFolder),
-                    new VimArgument("type", propertySpecs.Select(spec => spec.Type).Distinct(StringComparer.Ordinal).ToArray()),
-                    new VimArgument("recursive", true),
-                ], token).ConfigureAwait(false))?.AsReference()
-                ?? throw new VSphereException("CreateContainerView returned no view.");
+            var view = await CreateViewAsync(ticket, container, propertySpecs.Select(spec => spec.Type), token).ConfigureAwait(false);
             try
             {
-                return await RetrievePagesAsync(ticket, new PropertyFilterSpec
-                {
-                    PropSet = propertySpecs,
-                    ObjectSet =
-                    [
-                        new ObjectSpec
-                        {
-                            Obj = view,
-                            Skip = true,
-                            SelectSet = [new TraversalSpec { Name = "view", Type = "ContainerView", Path = "view", Skip = false }],
-                        },
-                    ],
-                }, token).ConfigureAwait(false);
+                return await RetrievePagesAsync(ticket, new PropertyFilterSpec { PropSet = propertySpecs, ObjectSet = [ViewObjects(view, skipView: true)] }, token)
+                    .ConfigureAwait(false);
             }
             finally
             {
-                await DestroyQuietlyAsync(view).ConfigureAwait(false);
+                await DestroyViewQuietlyAsync(view).ConfigureAwait(false);
             }
         }, cancellationToken);
     }
+
+    /// <summary>A ContainerView of the objects of <paramref name="types"/> under <paramref name="container"/> (default: the root folder), recursively.</summary>
+    internal async Task<ManagedObjectReference> CreateViewAsync(SessionTicket ticket, ManagedObjectReference? container, IEnumerable<string> types,
+        CancellationToken cancellationToken)
+    {
+        var viewManager = ticket.Content.ViewManager
+            ?? throw new VimFaultException(VimFaultTypes.MethodNotFound, "MethodNotFound: This server has no ViewManager, so container views are not supported.");
+        return (await _soap.CallAsync("CreateContainerView", viewManager,
+            [
+                new VimArgument("container", container ?? ticket.Content.RootFolder),
+                new VimArgument("type", types.Distinct(StringComparer.Ordinal).ToArray()),
+                new VimArgument("recursive", true),
+            ], cancellationToken).ConfigureAwait(false))?.AsReference()
+            ?? throw new VSphereException("CreateContainerView returned no view.");
+    }
+
+    /// <summary>The objects of a view; with <paramref name="skipView"/> false the view itself is read too.</summary>
+    internal static ObjectSpec ViewObjects(ManagedObjectReference view, bool skipView) => new()
+    {
+        Obj = view,
+        Skip = skipView,
+        SelectSet = [new TraversalSpec { Name = "view", Type = "ContainerView", Path = "view", Skip = false }],
+    };
 
     /// <summary>Reads <paramref name="propertyPaths"/> of known objects, of any types, in one read.</summary>
     public Task<IReadOnlyList<ObjectContent>> RetrieveAsync(
@@ -173,7 +177,7 @@ public sealed partial class VSpherePropertyReader
         return objects;
     }
 
-    private async Task DestroyQuietlyAsync(ManagedObjectReference view)
+    internal async Task DestroyViewQuietlyAsync(ManagedObjectReference view)
     {
         try
         {
