@@ -1,5 +1,6 @@
-// A real OpenID provider for McVSphere's security tests, on 127.0.0.1 and a free port.
-// Usage: node provider.mjs <resource-url>
+// A real OpenID provider for McVSphere's security tests, on 127.0.0.1 and a free port (or the one given: a restart on
+// the same port with a new key is a key rotation).
+// Usage: node provider.mjs <resource-url> [port]
 // Prints one JSON line once it listens: { "issuer": ..., "signing_key": <private JWK> }. The key lets the tests
 // sign hand-made negative tokens (expired, another issuer) with the provider's own key; positive tokens come from
 // the token endpoint. Each test user is a client_credentials client whose JWT access tokens carry `groups`.
@@ -7,9 +8,9 @@ import { createServer } from 'node:http';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import Provider from 'oidc-provider';
 
-const resource = process.argv[2];
+const [resource, port = '0'] = process.argv.slice(2);
 if (!resource) {
-  console.error('usage: node provider.mjs <resource-url>');
+  console.error('usage: node provider.mjs <resource-url> [port]');
   process.exit(2);
 }
 
@@ -30,7 +31,7 @@ const signingKey = {
 };
 
 const server = createServer();
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(port), '127.0.0.1', () => {
   const issuer = `http://127.0.0.1:${server.address().port}`;
   const provider = new Provider(issuer, {
     jwks: { keys: [signingKey] },

@@ -29,12 +29,15 @@ internal sealed class OidcProvider : IAsyncDisposable
     /// <summary>The provider's private signing key, for hand-made negative tokens only.</summary>
     public JsonWebKey SigningKey { get; }
 
-    /// <summary>Starts the provider; tokens are addressed to <paramref name="resource"/> unless a request names another.</summary>
-    public static async Task<OidcProvider> StartAsync(Uri resource)
+    /// <summary>
+    /// Starts the provider with a new signing key; tokens are addressed to <paramref name="resource"/> unless a request
+    /// names another. <paramref name="port"/> 0 picks a free one.
+    /// </summary>
+    public static async Task<OidcProvider> StartAsync(Uri resource, int port = 0)
     {
         var start = new ProcessStartInfo(TestPaths.Node)
         {
-            ArgumentList = { Path.Combine(TestPaths.NodeTools, "provider.mjs"), resource.AbsoluteUri },
+            ArgumentList = { Path.Combine(TestPaths.NodeTools, "provider.mjs"), resource.AbsoluteUri, port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             WorkingDirectory = TestPaths.NodeTools,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
