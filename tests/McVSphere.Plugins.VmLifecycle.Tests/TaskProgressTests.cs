@@ -1,0 +1,99 @@
+using McVSphere.VSphere.Properties;
+using ModelContextProtocol;
+
+namespace McVSphere.Plugins.VmLifecycle.Tests;
+
+/// <summary>Long tasks: progress notifications, cancellation with the request, and cancel_task.</summary>
+public sealed class TaskProgressTests(VmLifecycleFixture fixture) : IClassFixture<VmLifecycleFixture>
+{
+    [Fact]
+    public async Task A_slow_clone_reports_rising_progress_to_the_mcp_client()
+    {
+        var source = await fixture.CreateVmAsync("slow-source");
+        await fixture.SetTaskDelayAsync(source, TimeSpan.FromSeconds(1.5));
+        var updates = new List<ProgressNotificationValue>();
+        var progress = new SynchronousProgress(update => { lock (updates) { updates.Add(update); } });
+
+        await fixture.Client.CallJsonAsync("clone_vm", new { template_name = source, new_name = fixture.UniqueName("slow-clone") }, progress);
+
+        lock (updates)
+        {
+            Assert.True(updates.Count >= 3, $"only {updates.Count} progress notifications");
+            Assert.Equal(updates.Select(update => update.Progress).Order(), updates.Select(update => update.Progress));
+            Assert.Equal(100, updates[^1].Progress);
+            Assert.Contains("Cloning", updates[0].Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Cancelling_the_request_cancels_the_clone_task_in_vsphere()
+    {
+        var source = await fixture.CreateVmAsync("cancel-source");
+        await fixture.SetTaskDelayAsync(source, TimeSpan.FromSeconds(4));
+        var sourceRef = await fixture.FindVmAsync(source);
+        var clone = fixture.UniqueName("cancelled-clone");
+
+        // notifications/cancelled is sent explicitly: the MCP SDK's client does not send it when a call's token is cancelled.
+        var answer = await fixture.Client.CallAndCancelAsync("clone_vm", new { template_name = source, new_name = clone }, after: TimeSpan.FromSeconds(1));
+
+        Assert.IsNotType<ModelContextProtocol.Protocol.JsonRpcResponse>(answer);
+        var task = await WaitForFinishedTaskAsync("CloneVM_Task", sourceRef);
+        Assert.Equal(TaskInfoState.Error, task.State);
+        Assert.True(task.Cancelled);
+        Assert.Equal("RequestCanceled", task.ErrorFaultType);
+        Assert.DoesNotContain(await fixture.VSphere.Lookup.ListAsync(McVSphere.VSphere.Lookup.VSphereObjectKind.VirtualMachine), vm => vm.Name == clone);
+    }
+
+    [Fact]
+    public async Task Cancel_task_cancels_a_running_task_and_refuses_what_cannot_be_cancelled()
+    {
+        var source = await fixture.CreateVmAsync("task-source");
+        await fixture.SetTaskDelayAsync(source, TimeSpan.FromSeconds(4));
+        var vm = await fixture.ReadVmAsync(source, "parent", "resourcePool");
+        var clone = await fixture.VSphere.InvokeAsync("CloneVM_Task", vm.Ref,
+        [
+            new VimArgument("folder", vm.GetReference("parent")),
+            new VimArgument("name", fixture.UniqueName("never")),
+            new VimArgument("spec", new VirtualMachineCloneSpec { Location = new VirtualMachineRelocateSpec { Pool = vm.GetReference("resourcePool") } }),
+        ]);
+        var taskId = clone!.AsReference().Value;
+
+        var result = await fixture.Client.CallJsonAsync("cancel_task", new { task_id = taskId });
+
+        Assert.Equal("error", result.GetProperty("state").GetString());
+        Assert.True(result.GetProperty("cancelled").GetBoolean());
+        var info = await fixture.VSphere.GetTaskInfoAsync(clone.AsReference());
+        Assert.Equal(TaskInfoState.Error, info.State);
+        Assert.Equal("RequestCanceled", info.ErrorFaultType);
+        Assert.True((await fixture.Client.CallJsonAsync("cancel_task", new { task_id = taskId })).GetProperty("already_in_state").GetBoolean());
+
+        // Power operations are not cancelable in vSphere.
+        var powerOn = (await fixture.VSphere.InvokeAsync("PowerOnVM_Task", vm.Ref))!.AsReference();
+        Assert.Contains("does not let", await fixture.Client.CallErrorAsync("cancel_task", new { task_id = powerOn.Value }));
+        await fixture.VSphere.WaitForTaskAsync(powerOn);
+        Assert.Contains("already finished", await fixture.Client.CallErrorAsync("cancel_task", new { task_id = powerOn.Value }));
+        Assert.Contains("no task", await fixture.Client.CallErrorAsync("cancel_task", new { task_id = "task-999999" }));
+        Assert.Contains("task_id", await fixture.Client.CallErrorAsync("cancel_task", new { task_id = " " }));
+    }
+
+    /// <summary>The newest task of the method on the entity, once it has finished (cancellation takes effect asynchronously).</summary>
+    private async Task<TaskInfo> WaitForFinishedTaskAsync(string method, ManagedObjectReference entity)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var task = (await fixture.VSphere.GetRecentTasksAsync()).LastOrDefault(info => info.Name == method && info.Entity == entity);
+            if (task is { State: TaskInfoState.Success or TaskInfoState.Error } || DateTime.UtcNow > deadline)
+            {
+                return task ?? throw new InvalidOperationException($"no {method} task on {entity}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Reports on the caller's thread, so that no update is lost to a late callback.</summary>
+    private sealed class SynchronousProgress(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
+    {
+        public void Report(ProgressNotificationValue value) => report(value);
+    }
+}
