@@ -14,7 +14,7 @@ public sealed class ClusterTools(IVSphereSession session)
 {
     [McpServerTool(Name = "list_clusters"), Description(
         "Lists clusters in one bulk read. " + ListFilters.ListingFields +
-        " Each item: " + ClusterSummaries.Fields + " An empty list means no clusters (standalone hosts only).")]
+        " Items are sorted by name; each: " + ClusterSummaries.Fields + " An empty list means no clusters (standalone hosts only).")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<Listing<ClusterSummary>> ListClusters(
         [Description(ListFilters.NamePatternDescription)] string? name_pattern = null,
@@ -131,9 +131,9 @@ internal static class ClusterSummaries
         cluster.GetInt32("summary.numCpuCores"),
         cluster.GetInt32("summary.numCpuThreads"),
         cluster.GetInt32("summary.totalCpu"),
-        VmInfo.Gigabytes(cluster.GetInt64("summary.totalMemory")),
+        Units.Gigabytes(cluster.GetInt64("summary.totalMemory")),
         cluster.GetInt32("summary.effectiveCpu"),
-        cluster.GetInt64("summary.effectiveMemory") is { } effectiveMb ? Math.Round(effectiveMb / 1024.0, 2) : null,
+        Units.Gigabytes(cluster.GetInt64("summary.effectiveMemory") * 1024 * 1024),
         new DrsSettings(
             cluster.GetBoolean("configurationEx.drsConfig.enabled") ?? false,
             cluster.GetString("configurationEx.drsConfig.defaultVmBehavior"),

@@ -50,7 +50,7 @@ internal static class EventQueries
     [
         "Event", "EventEx", "ExtendedEvent", "GeneralEvent", "VmEvent", "HostEvent", "ClusterEvent", "DatacenterEvent", "DatastoreEvent",
         "ResourcePoolEvent", "DvsEvent", "AlarmEvent", "TaskEvent", "SessionEvent", "CustomFieldEvent", "ScheduledTaskEvent", "LicenseEvent",
-        "RoleEvent", "PermissionEvent", "TemplateUpgradeEvent", "UpgradeEvent", "VmDasBeingResetEvent",
+        "RoleEvent", "PermissionEvent", "TemplateUpgradeEvent", "UpgradeEvent",
     ];
 
     public static async Task<EventList> QueryAsync(VSphereClient client, int count, string countArgument, int hours, string hoursArgument,

@@ -20,7 +20,7 @@ public sealed class FolderTools(IVSphereSession session)
 
     [McpServerTool(Name = "list_folders"), Description(
         "Lists inventory folders in one bulk read: VM folders, host folders, datastore folders and network folders of every datacenter. " +
-        ListFilters.ListingFields + " Each item: name, path (e.g. 'DC0/vm/Lab'; use it as folder_path elsewhere), type (vm|host|datastore|" +
+        ListFilters.ListingFields + " Items are sorted by path; each: name, path (e.g. 'DC0/vm/Lab'; use it as folder_path elsewhere), type (vm|host|datastore|" +
         "network|datacenter), children (number of direct children).")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<Listing<FolderSummary>> ListFolders(

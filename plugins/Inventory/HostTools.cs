@@ -14,7 +14,7 @@ public sealed class HostTools(IVSphereSession session)
 {
     [McpServerTool(Name = "list_hosts"), Description(
         "Lists ESXi hosts in one bulk read, with optional filters and a limit. " + ListFilters.ListingFields +
-        " Each item: name, connection_state (connected|disconnected|notResponding), power_state (poweredOn|poweredOff|standBy|unknown), " +
+        " Items are sorted by name; each: name, connection_state (connected|disconnected|notResponding), power_state (poweredOn|poweredOff|standBy|unknown), " +
         "in_maintenance_mode, cluster (absent for standalone hosts), model, vendor, cpu_model, cpu_cores, cpu_threads, cpu_mhz (per core), " +
         "memory_gb, version (ESXi product and build), vm_count, overall_status (green|yellow|red|gray).")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
@@ -72,7 +72,7 @@ internal static class HostSummaries
             host.GetInt32("summary.hardware.numCpuCores"),
             host.GetInt32("summary.hardware.numCpuThreads"),
             host.GetInt32("summary.hardware.cpuMhz"),
-            VmInfo.Gigabytes(host.GetInt64("summary.hardware.memorySize")),
+            Units.Gigabytes(host.GetInt64("summary.hardware.memorySize")),
             host.GetString("summary.config.product.fullName"),
             host.GetReferences("vm").Count,
             host.GetString("overallStatus"));

@@ -38,9 +38,9 @@ public sealed class InventoryResources(IVSphereSession session)
             .Select(row => new DatastoreSummary(
                 row.Name,
                 row.Type,
-                VmInfo.Gigabytes(row.CapacityBytes),
-                VmInfo.Gigabytes(row.FreeSpaceBytes),
-                row.CapacityBytes is > 0 && row.FreeSpaceBytes is { } free ? Math.Round((row.CapacityBytes.Value - free) * 100.0 / row.CapacityBytes.Value, 1) : null,
+                Units.Gigabytes(row.CapacityBytes),
+                Units.Gigabytes(row.FreeSpaceBytes),
+                Units.Percent(row.CapacityBytes - row.FreeSpaceBytes, row.CapacityBytes),
                 row.Accessible,
                 row.MaintenanceMode,
                 row.Url))

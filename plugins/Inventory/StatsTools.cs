@@ -51,8 +51,8 @@ public sealed class StatsTools(IVSphereSession session)
             details.GetInt32("summary.quickStats.balloonedMemory"),
             details.GetInt32("summary.quickStats.swappedMemory"),
             details.GetInt64("summary.quickStats.uptimeSeconds"),
-            VmInfo.Gigabytes(details.GetInt64("summary.storage.committed")),
-            VmInfo.Gigabytes(details.GetInt64("summary.storage.uncommitted")),
+            Units.Gigabytes(details.GetInt64("summary.storage.committed")),
+            Units.Gigabytes(details.GetInt64("summary.storage.uncommitted")),
             performanceTask.Result);
     }
 
@@ -88,10 +88,10 @@ public sealed class StatsTools(IVSphereSession session)
             details.GetInt32("summary.hardware.numCpuThreads"),
             mhz,
             cpuUsage,
-            cpuUsage is { } used && cores * mhz is > 0 and { } capacity ? Math.Round(used * 100.0 / capacity, 1) : null,
-            VmInfo.Gigabytes(memoryBytes),
+            Units.Percent(cpuUsage, cores * mhz),
+            Units.Gigabytes(memoryBytes),
             memoryUsage,
-            memoryUsage is { } usedMb && memoryBytes is > 0 ? Math.Round(usedMb * 1024.0 * 1024 * 100 / memoryBytes.Value, 1) : null,
+            Units.Percent(memoryUsage * 1024.0 * 1024, memoryBytes),
             details.GetInt64("summary.quickStats.uptime"),
             details.GetReferences("vm").Count,
             performanceTask.Result);

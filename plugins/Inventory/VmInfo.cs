@@ -100,22 +100,20 @@ public sealed record VmInfo(
             details.GetString("runtime.connectionState"),
             details.GetString("overallStatus"),
             details.GetString("config.files.vmPathName"),
-            Gigabytes(details.GetInt64("summary.storage.committed")),
-            Gigabytes(details.GetInt64("summary.storage.uncommitted")),
+            Units.Gigabytes(details.GetInt64("summary.storage.committed")),
+            Units.Gigabytes(details.GetInt64("summary.storage.uncommitted")),
             snapshots?.Flatten().Count() ?? 0,
             snapshots?.Flatten().FirstOrDefault(tree => tree.Snapshot == snapshots.CurrentSnapshot)?.Name,
             devices.OfType<VirtualDisk>().Select(Describe).ToArray(),
             devices.OfType<VirtualEthernetCard>().Select(nic => Describe(nic, snapshot)).ToArray());
     }
 
-    internal static double? Gigabytes(long? bytes) => bytes is { } value ? Math.Round(value / (1024.0 * 1024 * 1024), 2) : null;
-
     private static string[] Names(IEnumerable<ManagedObjectReference> references, InventorySnapshot snapshot) =>
         references.Select(reference => snapshot.NameOf(reference) ?? reference.Value).ToArray();
 
     private static VmDiskSummary Describe(VirtualDisk disk) => new(
         disk.DeviceInfo?.Label ?? $"disk {disk.Key}",
-        Gigabytes(disk.CapacityInBytes ?? disk.CapacityInKB * 1024) ?? 0,
+        Units.Gigabytes(disk.CapacityInBytes ?? disk.CapacityInKB * 1024),
         disk.FlatBacking?.ThinProvisioned,
         disk.FlatBacking?.DiskMode,
         (disk.Backing as VirtualDeviceFileBackingInfo)?.FileName);

@@ -14,7 +14,7 @@ public sealed class VmInventoryTools(IVSphereSession session)
 {
     [McpServerTool(Name = "list_vms"), Description(
         "Lists virtual machines (templates included) in one bulk read, with optional filters and a limit. " + ListFilters.ListingFields +
-        " Each item: name, power_state (poweredOn|poweredOff|suspended), cpu (vCPUs), memory_mb, guest_os, ip_address (from VMware Tools), " +
+        " Items are sorted by name; each: name, power_state (poweredOn|poweredOff|suspended), cpu (vCPUs), memory_mb, guest_os, ip_address (from VMware Tools), " +
         "host, cluster (absent on standalone hosts), folder (inventory path of its folder, e.g. 'DC0/vm/Lab'), tools_status " +
         "(toolsOk|toolsOld|toolsNotRunning|toolsNotInstalled), template (true for templates). Fields vSphere leaves unset are omitted.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
@@ -53,7 +53,7 @@ public sealed class VmInventoryTools(IVSphereSession session)
 
     [McpServerTool(Name = "list_templates"), Description(
         "Lists VM templates in one bulk read. " + ListFilters.ListingFields +
-        " Each item: name, guest_os, cpu, memory_mb, folder (inventory path), host (where it is registered).")]
+        " Items are sorted by name; each: name, guest_os, cpu, memory_mb, folder (inventory path), host (where it is registered).")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<Listing<TemplateSummary>> ListTemplates(
         [Description(ListFilters.NamePatternDescription)] string? name_pattern = null,
