@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -94,6 +95,21 @@ public sealed class AuthenticationTests(OAuthHost host)
             $$"""{"iss":"{{host.Provider.Issuer}}","aud":"{{host.Endpoint.AbsoluteUri}}","sub":"forger","exp":{{exp}},"groups":["vsphere-super-admins"]}""");
 
         await AssertRejectedAsync($"{header}.{payload}.");
+    }
+
+    [Fact]
+    public async Task A_session_is_bound_to_the_user_who_opened_it()
+    {
+        await using var reader = await host.ConnectAsync(await host.Provider.GetTokenAsync("reader"));
+        using var http = new HttpClient();
+        using var request = RawMcpRequest.Create(host.Endpoint, """{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
+        request.Headers.Add("Mcp-Session-Id", reader.SessionId);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.Provider.GetTokenAsync("super-admin"));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("does not match the user who initiated the session", await response.Content.ReadAsStringAsync());
     }
 
     private async Task AssertRejectedAsync(string token)

@@ -30,7 +30,7 @@ public sealed class DnsRebindingTests(LoopbackHost host) : IClassFixture<Loopbac
     public async Task Host_and_Origin_headers_are_checked(string hostName, string? origin, HttpStatusCode expected)
     {
         using var http = new HttpClient();
-        using var request = InitializeRequest.Create(host.Endpoint);
+        using var request = RawMcpRequest.Initialize(host.Endpoint);
         request.Headers.Host = $"{hostName}:{host.Endpoint.Port}";
         if (origin is not null)
         {

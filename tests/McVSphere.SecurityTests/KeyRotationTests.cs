@@ -54,7 +54,7 @@ public sealed class KeyRotationTests
     private static async Task<HttpResponseMessage> PostAsync(Uri endpoint, string token)
     {
         using var http = new HttpClient();
-        using var request = InitializeRequest.Create(endpoint);
+        using var request = RawMcpRequest.Initialize(endpoint);
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return await http.SendAsync(request);
     }

@@ -48,7 +48,7 @@ public sealed class OAuthHost : IAsyncLifetime
     public async Task<HttpResponseMessage> PostInitializeAsync(string? token)
     {
         using var http = new HttpClient();
-        using var request = InitializeRequest.Create(Endpoint);
+        using var request = RawMcpRequest.Initialize(Endpoint);
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
