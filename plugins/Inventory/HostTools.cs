@@ -28,7 +28,7 @@ public sealed class HostTools(IVSphereSession session)
         ListFilters.CheckLimit(limit);
 
         var snapshot = await HostSummaries.ReadAsync(session.Client, cancellationToken);
-        var cluster = cluster_name is null ? null : snapshot.Find(VSphereObjectKind.Cluster, cluster_name).Ref;
+        var cluster = ListFilters.Resolve(snapshot, VSphereObjectKind.Cluster, cluster_name, "cluster_name");
         var matching = snapshot.OfType("HostSystem")
             .Where(host => matchesName(host.GetString("name") ?? "") && (cluster is null || snapshot.ParentOf(host.Ref) == cluster))
             .Select(host => HostSummaries.Describe(host, snapshot))

@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
 using McVSphere.Sdk.Errors;
+using McVSphere.VSphere;
+using McVSphere.VSphere.Lookup;
+using McVSphere.VSphere.Vim;
 
 namespace McVSphere.Plugins.Inventory;
 
@@ -70,6 +73,30 @@ internal static class ListFilters
         var wanted = powerState.Replace("_", "", StringComparison.Ordinal).Trim();
         return PowerStates.FirstOrDefault(state => string.Equals(state, wanted, StringComparison.OrdinalIgnoreCase))
             ?? throw ToolException.InvalidArgument(argument, $"{argument} '{powerState}' is not a VM power state.", PowerStates);
+    }
+
+    /// <summary>
+    /// The object a filter argument names (a name or inventory path), or null when the filter is not used. An unknown
+    /// or ambiguous name is an error that says which argument and what exists instead.
+    /// </summary>
+    public static ManagedObjectReference? Resolve(InventorySnapshot snapshot, VSphereObjectKind kind, string? name, string argument)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+        try
+        {
+            return snapshot.Find(kind, name).Ref;
+        }
+        catch (VSphereObjectNotFoundException error)
+        {
+            throw new ToolException(ToolErrorKind.NotFound, $"{argument}: {error.Message}", argument);
+        }
+        catch (VSphereAmbiguousNameException error)
+        {
+            throw new ToolException(ToolErrorKind.Ambiguous, $"{argument}: {error.Message}", argument);
+        }
     }
 
     /// <summary>Sorts by name (case-insensitively, then exactly) and materialises.</summary>

@@ -28,7 +28,7 @@ public sealed class ResourcePoolTools(IVSphereSession session)
         var matchesName = ListFilters.NameMatcher(name_pattern);
         ListFilters.CheckLimit(limit);
         var snapshot = await ResourcePoolSummaries.ReadAsync(session.Client, [], cancellationToken);
-        var cluster = cluster_name is null ? null : snapshot.Find(VSphereObjectKind.Cluster, cluster_name).Ref;
+        var cluster = ListFilters.Resolve(snapshot, VSphereObjectKind.Cluster, cluster_name, "cluster_name");
         var matching = ResourcePoolSummaries.Pools(snapshot)
             .Where(pool => matchesName(pool.GetString("name") ?? "") && (cluster is null || pool.GetReference("owner") == cluster))
             .Select(pool => ResourcePoolSummaries.Describe(pool, snapshot))

@@ -32,9 +32,9 @@ public sealed class VmInventoryTools(IVSphereSession session)
         ListFilters.CheckLimit(limit);
 
         var snapshot = await VmSummaries.ReadAsync(session.Client, cancellationToken);
-        var host = host_name is null ? null : snapshot.Find(VSphereObjectKind.Host, host_name).Ref;
-        var cluster = cluster_name is null ? null : snapshot.Find(VSphereObjectKind.Cluster, cluster_name).Ref;
-        var folder = folder_path is null ? null : snapshot.Find(VSphereObjectKind.Folder, folder_path).Ref;
+        var host = ListFilters.Resolve(snapshot, VSphereObjectKind.Host, host_name, "host_name");
+        var cluster = ListFilters.Resolve(snapshot, VSphereObjectKind.Cluster, cluster_name, "cluster_name");
+        var folder = ListFilters.Resolve(snapshot, VSphereObjectKind.Folder, folder_path, "folder_path");
 
         var matching = snapshot.OfType("VirtualMachine")
             .Where(vm =>
@@ -65,7 +65,7 @@ public sealed class VmInventoryTools(IVSphereSession session)
         ListFilters.CheckLimit(limit);
 
         var snapshot = await VmSummaries.ReadAsync(session.Client, cancellationToken);
-        var folder = folder_path is null ? null : snapshot.Find(VSphereObjectKind.Folder, folder_path).Ref;
+        var folder = ListFilters.Resolve(snapshot, VSphereObjectKind.Folder, folder_path, "folder_path");
         var matching = snapshot.OfType("VirtualMachine")
             .Where(vm => vm.GetBoolean("summary.config.template") == true
                 && matchesName(vm.GetString("name") ?? "")

@@ -87,7 +87,9 @@ public class VmInventoryTests(InventoryFixture fixture)
 
         Assert.Contains("power_state 'on'", powerState);
         Assert.Contains("poweredOn, poweredOff, suspended", powerState);
+        Assert.StartsWith("host_name: No host named 'DC0_H9'", host);
         Assert.Contains("'DC0_H0'", host);
+        Assert.StartsWith("cluster_name: No cluster named 'DC0_C1'", cluster);
         Assert.Contains("'DC0_C0'", cluster);
         Assert.Contains("limit must be at least 1", limit);
     }
