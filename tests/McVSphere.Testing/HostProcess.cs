@@ -26,7 +26,21 @@ public static class HostProcess
             StandardErrorLines = standardError,
             ShutdownTimeout = TimeSpan.FromSeconds(10),
         });
-        return await McpClient.CreateAsync(transport, clientOptions, cancellationToken: cancellationToken);
+        return await McpClient.CreateAsync(transport, WithProtocolVersion(clientOptions), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// The protocol revision tests speak unless they choose one: the one MCP clients speak today. Left open, the SDK's
+    /// client probes for the 2026-07-28 revision first, and under load its probe can time out and fall back to a
+    /// handshake the host has already left.
+    /// </summary>
+    public const string DefaultProtocolVersion = "2025-11-25";
+
+    internal static McpClientOptions WithProtocolVersion(McpClientOptions? options)
+    {
+        options ??= new McpClientOptions();
+        options.ProtocolVersion ??= DefaultProtocolVersion;
+        return options;
     }
 
     /// <summary>Starts the host with streamable HTTP on a free loopback port and waits until it listens.</summary>
@@ -112,7 +126,7 @@ public sealed class HttpHost : IAsyncDisposable
                 TransportMode = HttpTransportMode.StreamableHttp,
                 AdditionalHeaders = headers,
             }),
-            clientOptions,
+            HostProcess.WithProtocolVersion(clientOptions),
             cancellationToken: cancellationToken);
 
     internal async Task WaitUntilListeningAsync(TimeSpan timeout)
