@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using McVSphere.Sdk.Errors;
 using McVSphere.Sdk.Progress;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere;
@@ -22,6 +23,7 @@ public sealed class FolderTools(IVSphereSession session)
     [Description("Creates a VM folder, in the folder given (name or inventory path, e.g. \"DC0/vm/Lab\") or else at the top of the " +
         "configured (else first) datacenter's VMs. vSphere refuses a name the parent folder already holds.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("create folder '{folder_name}' (in: {parent_path})")]
     public async Task<FolderCreated> CreateFolder(
         [Description("Name of the new folder (at most 80 characters, no '/').")] string folder_name,
         [Description("The parent folder's name or inventory path; default: the datacenter's VM folder.")] string? parent_path = null,
@@ -40,6 +42,7 @@ public sealed class FolderTools(IVSphereSession session)
     [Description("Deletes a VM folder. Refuses a folder that holds anything unless force=true, which deletes it with everything in it " +
         "(sub-folders, VMs and their files).")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("delete folder '{folder_path}' (with everything in it: {force})", DestroysWhen = "force")]
     public async Task<FolderDeleted> DeleteFolder(
         [Description("The folder's name or inventory path, e.g. \"DC0/vm/Lab\".")] string folder_path,
         IProgress<ProgressNotificationValue> progress,

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using McVSphere.Sdk.Errors;
 using McVSphere.Sdk.Progress;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere;
@@ -28,6 +29,7 @@ public sealed class PlacementTools(IVSphereSession session)
     [Description("Moves all of a VM's files and disks to another datastore (Storage vMotion; the VM may keep running), optionally converting " +
         "its disks to thin provisioning. Says so when everything is already there. Reports the task's progress; cancelling the request cancels the move.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("move the files and disks of VM '{vm_name}' to datastore '{target_datastore}'")]
     public async Task<VmMoved> StorageVmotion(
         [Description(VmDescription)] string vm_name,
         [Description("Name of the datastore to move to.")] string target_datastore,
@@ -61,6 +63,7 @@ public sealed class PlacementTools(IVSphereSession session)
     [Description("Moves one disk of a VM to another datastore; its other files stay where they are. Says so when the disk is already there. " +
         "Reports the task's progress; cancelling the request cancels the move.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("move {disk_label} of VM '{vm_name}' to datastore '{target_datastore}'")]
     public async Task<VmMoved> MoveVmDisk(
         [Description(VmDescription)] string vm_name,
         [Description("The disk's label as vSphere shows it, e.g. \"Hard disk 2\" (list_disks lists them).")] string disk_label,
@@ -86,6 +89,7 @@ public sealed class PlacementTools(IVSphereSession session)
         "cluster takes the VM to that cluster's root pool unless a pool is given. Says so when the VM is already there. " +
         "Reports the task's progress; cancelling the request cancels the migration.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("migrate VM '{vm_name}' (host: {target_host}, resource pool: {target_pool}, datastore: {target_datastore})")]
     public async Task<VmMoved> MigrateVm(
         [Description(VmDescription)] string vm_name,
         IProgress<ProgressNotificationValue> progress,
@@ -142,6 +146,7 @@ public sealed class PlacementTools(IVSphereSession session)
     [McpServerTool(Name = "move_vm_to_folder", Idempotent = true)]
     [Description("Moves a VM or template into a VM folder (name or inventory path, e.g. \"DC0/vm/Lab\"). Says so when it is already there.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("move VM '{vm_name}' into folder '{folder_path}'")]
     public async Task<VmFolderMoved> MoveVmToFolder(
         [Description(VmDescription)] string vm_name,
         [Description("The folder's name or inventory path, e.g. \"DC0/vm/Lab\".")] string folder_path,
@@ -166,6 +171,7 @@ public sealed class PlacementTools(IVSphereSession session)
     [Description("Moves a VM into a resource pool of the same cluster or host (its host does not change; migrate_vm moves between clusters). " +
         "Says so when it is already there.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("move VM '{vm_name}' into resource pool '{pool_name}'")]
     public async Task<VmPoolMoved> MoveVmToResourcePool(
         [Description(VmDescription)] string vm_name,
         [Description("Resource pool (name or path), or a cluster or host for its root pool.")] string pool_name,

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using McVSphere.Sdk.Errors;
 using McVSphere.Sdk.Progress;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere.Vim;
@@ -21,6 +22,7 @@ public sealed class PowerTools(IVSphereSession session)
     [McpServerTool(Name = "power_on", Idempotent = true)]
     [Description("Powers a VM on; a suspended VM resumes. Says so when the VM is already on. Waits for vSphere's task and reports its progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("power on VM '{name}'")]
     public async Task<PowerResult> PowerOn(
         [Description(VmDescription)] string name,
         IProgress<ProgressNotificationValue> progress,
@@ -38,6 +40,7 @@ public sealed class PowerTools(IVSphereSession session)
     [McpServerTool(Name = "power_off", Destructive = true, Idempotent = true)]
     [Description("Powers a VM off at once, like pulling the plug (the guest OS is not asked; shutdown_guest is the clean way). Says so when the VM is already off.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("power off VM '{name}' at once, without shutting down its guest OS")]
     public async Task<PowerResult> PowerOff(
         [Description(VmDescription)] string name,
         IProgress<ProgressNotificationValue> progress,
@@ -56,6 +59,7 @@ public sealed class PowerTools(IVSphereSession session)
     [Description("Asks the guest OS to shut down cleanly, through VMware Tools (which must be running). Returns once the request is made: " +
         "the VM powers off when the guest is done. Says so when the VM is already off.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("shut down the guest OS of VM '{name}'")]
     public async Task<PowerResult> ShutdownGuest(
         [Description(VmDescription)] string name,
         CancellationToken cancellationToken)
@@ -74,6 +78,7 @@ public sealed class PowerTools(IVSphereSession session)
     [Description("Asks the guest OS to restart cleanly, through VMware Tools (which must be running). Returns once the request is made. " +
         "reset_vm restarts a VM whose guest does not respond.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("restart the guest OS of VM '{name}'")]
     public async Task<PowerResult> RebootGuest(
         [Description(VmDescription)] string name,
         CancellationToken cancellationToken)
@@ -88,6 +93,7 @@ public sealed class PowerTools(IVSphereSession session)
     [Description("Resets a running VM at once, like pressing its reset button (the guest OS is not asked; reboot_guest is the clean way). " +
         "Waits for vSphere's task and reports its progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("reset VM '{name}' at once, without shutting down its guest OS")]
     public async Task<PowerResult> ResetVm(
         [Description(VmDescription)] string name,
         IProgress<ProgressNotificationValue> progress,
@@ -103,6 +109,7 @@ public sealed class PowerTools(IVSphereSession session)
     [Description("Suspends a running VM, saving its memory to disk; power_on resumes it. Says so when the VM is already suspended. " +
         "Waits for vSphere's task and reports its progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("suspend VM '{name}'")]
     public async Task<PowerResult> SuspendVm(
         [Description(VmDescription)] string name,
         IProgress<ProgressNotificationValue> progress,
@@ -122,6 +129,7 @@ public sealed class PowerTools(IVSphereSession session)
     [Description("Asks the guest OS to go to standby (sleep), through VMware Tools (which must be running); vSphere then reports the VM suspended. " +
         "Says so when the VM is already suspended.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("put the guest OS of VM '{name}' in standby")]
     public async Task<PowerResult> StandbyGuest(
         [Description(VmDescription)] string name,
         CancellationToken cancellationToken)

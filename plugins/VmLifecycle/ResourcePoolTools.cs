@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using McVSphere.Sdk.Errors;
 using McVSphere.Sdk.Progress;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere;
@@ -25,6 +26,7 @@ public sealed class ResourcePoolTools(IVSphereSession session)
         "memory (MB) reservations, limits (-1: none) and shares; what is left out gets vSphere's defaults (no reservation, no limit, " +
         "normal shares, expandable reservation). vSphere refuses a name the parent already holds.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("create resource pool '{name}' (in: {parent})")]
     public async Task<ResourcePoolCreated> CreateResourcePool(
         [Description("Name of the new pool (at most 80 characters, no '/').")] string name,
         [Description("Parent resource pool (name or path), or a cluster or host for its root pool.")] string? parent = null,
@@ -61,6 +63,7 @@ public sealed class ResourcePoolTools(IVSphereSession session)
     [McpServerTool(Name = "delete_resource_pool", Destructive = true)]
     [Description("Deletes a resource pool; vSphere moves its VMs and child pools up to its parent pool. A cluster's or host's root pool cannot be deleted.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("delete resource pool '{name}', moving its VMs to its parent pool")]
     public async Task<ResourcePoolDeleted> DeleteResourcePool(
         [Description("The pool's name or inventory path.")] string name,
         IProgress<ProgressNotificationValue> progress,

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using McVSphere.Sdk.Errors;
 using McVSphere.Sdk.Progress;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere.Vim;
@@ -34,6 +35,7 @@ public sealed class SnapshotTools(IVSphereSession session)
     [Description("Takes a snapshot of a VM. memory=true also saves the running VM's memory, so a revert resumes it running; " +
         "quiesce=true asks VMware Tools to flush the guest's file systems first. Reports the task's progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("take snapshot '{snapshot_name}' of VM '{name}'")]
     public async Task<SnapshotTaken> CreateSnapshot(
         [Description(VmDescription)] string name,
         [Description("Name of the new snapshot.")] string snapshot_name,
@@ -60,6 +62,7 @@ public sealed class SnapshotTools(IVSphereSession session)
     [Description("Reverts a VM to a snapshot: its disks, configuration and power state become the snapshot's, and what changed since is lost " +
         "(unless another snapshot holds it). Reports the task's progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("revert VM '{name}' to snapshot '{snapshot_name}', discarding its current state", Destroys = true)]
     public async Task<SnapshotReverted> RevertToSnapshot(
         [Description(VmDescription)] string name,
         [Description(SnapshotDescription)] string snapshot_name,
@@ -77,6 +80,7 @@ public sealed class SnapshotTools(IVSphereSession session)
     [McpServerTool(Name = "revert_to_current_snapshot", Destructive = true)]
     [Description("Reverts a VM to its current snapshot (the one it runs from), discarding what changed since. Reports the task's progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("revert VM '{name}' to its current snapshot, discarding what changed since", Destroys = true)]
     public async Task<SnapshotReverted> RevertToCurrentSnapshot(
         [Description(VmDescription)] string name,
         IProgress<ProgressNotificationValue> progress,
@@ -96,6 +100,7 @@ public sealed class SnapshotTools(IVSphereSession session)
     [Description("Deletes one snapshot, merging its changes into its child (the VM's disks are kept as they are now); remove_children=true " +
         "also deletes the snapshots taken from it. Reports the task's progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("delete snapshot '{snapshot_name}' of VM '{name}' (with the snapshots taken from it: {remove_children})", Destroys = true)]
     public async Task<SnapshotsDeleted> DeleteSnapshot(
         [Description(VmDescription)] string name,
         [Description(SnapshotDescription)] string snapshot_name,
@@ -115,6 +120,7 @@ public sealed class SnapshotTools(IVSphereSession session)
     [McpServerTool(Name = "delete_all_snapshots", Destructive = true, Idempotent = true)]
     [Description("Deletes every snapshot of a VM, merging them into its disks as they are now. Says so when it has none. Reports the task's progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("delete every snapshot of VM '{name}'", Destroys = true)]
     public async Task<SnapshotsDeleted> DeleteAllSnapshots(
         [Description(VmDescription)] string name,
         IProgress<ProgressNotificationValue> progress,
@@ -135,6 +141,7 @@ public sealed class SnapshotTools(IVSphereSession session)
     [McpServerTool(Name = "rename_snapshot", Idempotent = true)]
     [Description("Renames a snapshot and/or changes its description; what is left out stays as it is.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("rename snapshot '{snapshot_name}' of VM '{name}'")]
     public async Task<SnapshotRenamed> RenameSnapshot(
         [Description(VmDescription)] string name,
         [Description(SnapshotDescription)] string snapshot_name,

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere;
@@ -19,6 +20,7 @@ public sealed class TaskTools(IVSphereSession session)
     [Description("Cancels a running vSphere task (clone, relocation, migration, snapshot creation... whatever vSphere marks cancelable), " +
         "waits briefly for it to stop, and reports its final state. Says so when it was already cancelled; refuses a finished task.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("cancel vSphere task {task_id}")]
     public async Task<TaskCancellation> CancelTask(
         [Description("The task's id, e.g. \"task-123\" (as recent tasks list it).")] string task_id,
         CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere.Properties;
@@ -16,6 +17,7 @@ public sealed class TemplateTools(IVSphereSession session)
     [McpServerTool(Name = "convert_to_template", Idempotent = true)]
     [Description("Marks a powered-off VM as a template (it can then only be cloned or deployed from, not powered on). Says so when it already is one.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("turn VM '{vm_name}' into a template")]
     public async Task<TemplateConversion> ConvertToTemplate(
         [Description("Name or inventory path of the VM.")] string vm_name,
         CancellationToken cancellationToken = default)
@@ -39,6 +41,7 @@ public sealed class TemplateTools(IVSphereSession session)
     [Description("Turns a template back into a powered-off VM, in the resource pool given (default: the configured cluster's, else the " +
         "root pool of the template's host). Says so when it is already a VM.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("turn template '{template_name}' back into a VM (resource pool: {resource_pool})")]
     public async Task<TemplateConversion> ConvertToVm(
         [Description("Name or inventory path of the template.")] string template_name,
         [Description("Resource pool (name or path), or a cluster or host for its root pool.")] string? resource_pool = null,
@@ -62,6 +65,7 @@ public sealed class TemplateTools(IVSphereSession session)
         "datastore, and powers it on when asked. Refuses a name another VM already has. Reports the clone task's progress; cancelling the " +
         "request cancels the deployment.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("deploy a new VM '{new_vm_name}' from template '{template_name}'")]
     public async Task<ClonedVm> DeployFromTemplate(
         [Description("Name or inventory path of the template.")] string template_name,
         [Description("Name of the new VM (unique, at most 80 characters, no '/').")] string new_vm_name,

@@ -32,6 +32,7 @@ public sealed class VmTools(IVSphereSession session)
         "one with the most free space; network: the one given, else the configured one, else \"VM Network\", else the first. " +
         "Refuses a name another VM already has.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("create VM '{name}'")]
     public async Task<CreatedVm> CreateVm(
         [Description("Name of the new VM (unique, at most 80 characters, no '/').")] string name,
         IProgress<ProgressNotificationValue> progress,
@@ -106,6 +107,7 @@ public sealed class VmTools(IVSphereSession session)
         "cluster, else its host's), optionally on another datastore, and powers it on when asked. Refuses a name another VM already has. " +
         "Reports the clone task's progress; cancelling the request cancels the clone.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("clone '{template_name}' into a new VM '{new_name}'")]
     public async Task<ClonedVm> CloneVm(
         [Description("Name or inventory path of the VM or template to clone.")] string template_name,
         [Description("Name of the new VM (unique, at most 80 characters, no '/').")] string new_name,
@@ -153,6 +155,7 @@ public sealed class VmTools(IVSphereSession session)
     [Description("Changes a VM's CPU count, memory and/or notes; parameters left out stay as they are. Changing CPU or memory of a running " +
         "VM needs CPU/memory hot-add enabled on it (vSphere refuses otherwise). Says so when nothing would change.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("change the CPUs, memory or notes of VM '{name}'")]
     public async Task<ReconfiguredVm> ReconfigureVm(
         [Description("Name or inventory path of the VM.")] string name,
         IProgress<ProgressNotificationValue> progress,
@@ -206,6 +209,7 @@ public sealed class VmTools(IVSphereSession session)
     [McpServerTool(Name = "rename_vm", Idempotent = true)]
     [Description("Renames a VM or template. Refuses a name another VM already has; says so when it already has the name.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("rename VM '{name}' to '{new_name}'")]
     public async Task<RenamedVm> RenameVm(
         [Description("Name or inventory path of the VM or template.")] string name,
         [Description("Its new name (unique, at most 80 characters, no '/').")] string new_name,

@@ -38,7 +38,7 @@ public sealed class FolderAndPoolToolsTests(VmLifecycleFixture fixture) : IClass
         Assert.Contains("force", refusal);
         Assert.True(await FolderExistsAsync(full));
 
-        await fixture.Client.CallJsonAsync("delete_folder", new { folder_path = full, force = true });
+        await fixture.Client.CallJsonAsync("delete_folder", new { folder_path = full, force = true, confirm = true });
         Assert.False(await FolderExistsAsync(full));
         Assert.Contains("does not delete", await fixture.Client.CallErrorAsync("delete_folder", new { folder_path = "DC0/vm" }));
     }

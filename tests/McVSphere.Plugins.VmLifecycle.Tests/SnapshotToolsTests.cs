@@ -36,7 +36,7 @@ public sealed class SnapshotToolsTests(VmLifecycleFixture fixture) : IClassFixtu
         await fixture.Client.CallJsonAsync("reconfigure_vm", new { name, cpu = 3 });
         await fixture.Client.CallJsonAsync("create_snapshot", new { name, snapshot_name = "three-cpus" });
 
-        var reverted = await fixture.Client.CallJsonAsync("revert_to_snapshot", new { name, snapshot_name = "one-cpu" });
+        var reverted = await fixture.Client.CallJsonAsync("revert_to_snapshot", new { name, snapshot_name = "one-cpu", confirm = true });
 
         Assert.Equal("one-cpu", reverted.GetProperty("current_snapshot").GetString());
         var content = await fixture.ReadVmAsync(name, "config.hardware.numCPU", "snapshot");
@@ -45,7 +45,7 @@ public sealed class SnapshotToolsTests(VmLifecycleFixture fixture) : IClassFixtu
         Assert.Equal(tree.RootSnapshotList[0].Snapshot, tree.CurrentSnapshot);
 
         await fixture.Client.CallJsonAsync("reconfigure_vm", new { name, cpu = 2 });
-        await fixture.Client.CallJsonAsync("revert_to_current_snapshot", new { name });
+        await fixture.Client.CallJsonAsync("revert_to_current_snapshot", new { name, confirm = true });
         Assert.Equal(1, (await fixture.ReadVmAsync(name, "config.hardware.numCPU")).GetInt32("config.hardware.numCPU"));
     }
 
@@ -53,17 +53,17 @@ public sealed class SnapshotToolsTests(VmLifecycleFixture fixture) : IClassFixtu
     public async Task Revert_of_a_vm_without_snapshots_and_unknown_snapshot_names_are_refused_with_what_exists()
     {
         var name = await fixture.CreateVmAsync("snap-none");
-        Assert.Contains("no current snapshot", await fixture.Client.CallErrorAsync("revert_to_current_snapshot", new { name }));
-        Assert.Contains("no snapshots", await fixture.Client.CallErrorAsync("revert_to_snapshot", new { name, snapshot_name = "x" }));
+        Assert.Contains("no current snapshot", await fixture.Client.CallErrorAsync("revert_to_current_snapshot", new { name, confirm = true }));
+        Assert.Contains("no snapshots", await fixture.Client.CallErrorAsync("revert_to_snapshot", new { name, snapshot_name = "x", confirm = true }));
 
         await fixture.Client.CallJsonAsync("create_snapshot", new { name, snapshot_name = "a" });
         await fixture.Client.CallJsonAsync("create_snapshot", new { name, snapshot_name = "a" });
-        var unknown = await fixture.Client.CallErrorAsync("revert_to_snapshot", new { name, snapshot_name = "b" });
+        var unknown = await fixture.Client.CallErrorAsync("revert_to_snapshot", new { name, snapshot_name = "b", confirm = true });
         Assert.Contains("a/a", unknown);
-        var ambiguous = await fixture.Client.CallErrorAsync("revert_to_snapshot", new { name, snapshot_name = "a" });
+        var ambiguous = await fixture.Client.CallErrorAsync("revert_to_snapshot", new { name, snapshot_name = "a", confirm = true });
         Assert.Contains("2 snapshots", ambiguous);
 
-        var byPath = await fixture.Client.CallJsonAsync("revert_to_snapshot", new { name, snapshot_name = "a/a" });
+        var byPath = await fixture.Client.CallJsonAsync("revert_to_snapshot", new { name, snapshot_name = "a/a", confirm = true });
         Assert.Equal("a/a", byPath.GetProperty("current_snapshot_path").GetString());
     }
 
@@ -91,19 +91,19 @@ public sealed class SnapshotToolsTests(VmLifecycleFixture fixture) : IClassFixtu
             await fixture.Client.CallJsonAsync("create_snapshot", new { name, snapshot_name = snapshot });
         }
 
-        var one = await fixture.Client.CallJsonAsync("delete_snapshot", new { name, snapshot_name = "s1" });
+        var one = await fixture.Client.CallJsonAsync("delete_snapshot", new { name, snapshot_name = "s1", confirm = true });
         Assert.Equal("s1", Assert.Single(one.GetProperty("deleted").EnumerateArray()).GetString());
         var afterOne = (await fixture.VSphere.GetSnapshotsAsync(await fixture.FindVmAsync(name)))!;
         Assert.Equal(["s2", "s3"], afterOne.Flatten().Select(node => node.Name));
 
-        var subtree = await fixture.Client.CallJsonAsync("delete_snapshot", new { name, snapshot_name = "s2", remove_children = true });
+        var subtree = await fixture.Client.CallJsonAsync("delete_snapshot", new { name, snapshot_name = "s2", remove_children = true, confirm = true });
         Assert.Equal(2, subtree.GetProperty("deleted").GetArrayLength());
         Assert.Null(await fixture.VSphere.GetSnapshotsAsync(await fixture.FindVmAsync(name)));
 
         await fixture.Client.CallJsonAsync("create_snapshot", new { name, snapshot_name = "s4" });
-        var all = await fixture.Client.CallJsonAsync("delete_all_snapshots", new { name });
+        var all = await fixture.Client.CallJsonAsync("delete_all_snapshots", new { name, confirm = true });
         Assert.Equal(0, all.GetProperty("remaining").GetInt32());
         Assert.Null(await fixture.VSphere.GetSnapshotsAsync(await fixture.FindVmAsync(name)));
-        Assert.True((await fixture.Client.CallJsonAsync("delete_all_snapshots", new { name })).GetProperty("already_in_state").GetBoolean());
+        Assert.True((await fixture.Client.CallJsonAsync("delete_all_snapshots", new { name, confirm = true })).GetProperty("already_in_state").GetBoolean());
     }
 }

@@ -90,21 +90,23 @@ public sealed class VmToolsTests(VmLifecycleFixture fixture) : IClassFixture<VmL
         var name = await fixture.CreateVmAsync("delete");
         await fixture.Client.CallJsonAsync("power_on", new { name });
 
-        var refusal = await fixture.Client.CallErrorAsync("delete_vm", new { name });
+        var refusal = await fixture.Client.CallErrorAsync("delete_vm", new { name, confirm = true });
         Assert.Contains("force", refusal);
         Assert.True(await ExistsAsync(name));
 
-        var result = await fixture.Client.CallJsonAsync("delete_vm", new { name, force = true });
+        var result = await fixture.Client.CallJsonAsync("delete_vm", new { name, force = true, confirm = true });
         Assert.True(result.GetProperty("powered_off_first").GetBoolean());
         Assert.False(await ExistsAsync(name));
     }
 
     [Fact]
-    public async Task Delete_vm_deletes_a_powered_off_vm()
+    public async Task Delete_vm_deletes_a_powered_off_vm_once_confirmed()
     {
         var name = await fixture.CreateVmAsync("delete-off");
+        Assert.Contains("confirm=true", await fixture.Client.CallErrorAsync("delete_vm", new { name }));
+        Assert.True(await ExistsAsync(name));
 
-        var result = await fixture.Client.CallJsonAsync("delete_vm", new { name });
+        var result = await fixture.Client.CallJsonAsync("delete_vm", new { name, confirm = true });
 
         Assert.True(result.GetProperty("deleted").GetBoolean());
         Assert.False(await ExistsAsync(name));
