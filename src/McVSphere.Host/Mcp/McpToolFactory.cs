@@ -22,11 +22,17 @@ public static class McpToolFactory
     public const string FamilyMetaKey = "io.mcvsphere/family";
 
     /// <summary>The tool name the MCP SDK derives for a method.</summary>
-    public static string DescribeName(MethodInfo method) => Create(method, services: null).ProtocolTool.Name;
+    /// <remarks>A name set on the attribute is taken as is: building the tool (its JSON schema) just for its name costs start-up time.</remarks>
+    public static string DescribeName(MethodInfo method) =>
+        method.GetCustomAttribute<McpServerToolAttribute>()?.Name ?? Create(method, services: null).ProtocolTool.Name;
 
     /// <summary>The URI or URI template the MCP SDK derives for a resource method.</summary>
     public static string DescribeResourceUri(MethodInfo method)
     {
+        if (method.GetCustomAttribute<McpServerResourceAttribute>()?.UriTemplate is { } declared)
+        {
+            return declared;
+        }
         var resource = CreateResource(method, services: null);
         return resource.ProtocolResource?.Uri ?? resource.ProtocolResourceTemplate.UriTemplate;
     }
