@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.VSphere.Vim;
 using ModelContextProtocol.Server;
@@ -49,6 +50,7 @@ public sealed class DirectoryTools(GuestOperations guest)
     [Description("Creates a directory in the guest OS through VMware Tools, with its missing parents unless create_parents=false. " +
         "Guest credentials: username and password, or those configured on the server for the VM.")]
     [RequiresPermission(PermissionLevel.FullAdmin)]
+    [Change("create the directory {guest_path} in the guest OS of '{name}'")]
     public async Task<CreatedDirectory> CreateGuestDirectory(
         [Description(GuestDescriptions.Vm)] string name,
         [Description("Absolute path of the directory to create, e.g. /opt/app/logs.")] string guest_path,

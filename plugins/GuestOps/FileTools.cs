@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text;
 using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.VSphere.Transfers;
 using McVSphere.VSphere.Vim;
@@ -57,6 +58,7 @@ public sealed class FileTools(GuestOperations guest)
     [Description("Writes a file in the guest OS through VMware Tools: content as text (UTF-8), or base64-encoded bytes with encoding=\"base64\". " +
         "An existing file is replaced only with overwrite=true. Guest credentials: username and password, or those configured on the server for the VM.")]
     [RequiresPermission(PermissionLevel.FullAdmin)]
+    [Change("write the file {guest_path} in the guest OS of '{name}'", DestroysWhen = "overwrite")]
     public async Task<WrittenFile> WriteGuestFile(
         [Description(GuestDescriptions.Vm)] string name,
         [Description(GuestDescriptions.GuestPath)] string guest_path,
@@ -86,6 +88,7 @@ public sealed class FileTools(GuestOperations guest)
     [Description("Deletes a file in the guest OS through VMware Tools, or a directory: an empty one, or with everything in it when " +
         "recursive=true. Guest credentials: username and password, or those configured on the server for the VM.")]
     [RequiresPermission(PermissionLevel.FullAdmin)]
+    [Change("delete {guest_path} in the guest OS of '{name}'", Destroys = true)]
     public async Task<DeletedEntry> DeleteGuestFile(
         [Description(GuestDescriptions.Vm)] string name,
         [Description(GuestDescriptions.GuestPath)] string guest_path,

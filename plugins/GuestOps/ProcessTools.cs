@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.VSphere;
 using McVSphere.VSphere.Transfers;
@@ -31,6 +32,7 @@ public sealed partial class ProcessTools(GuestOperations guest, ILogger<ProcessT
         "With wait_for_completion=false it only starts the command and returns its pid. Guest credentials: username and password, " +
         "or those configured on the server for the VM when omitted.")]
     [RequiresPermission(PermissionLevel.FullAdmin)]
+    [Change("run '{command}' in the guest OS of '{name}'")]
     public async Task<CommandResult> RunCommandInGuest(
         [Description(GuestDescriptions.Vm)] string name,
         [Description("The program or shell command line to run, e.g. /usr/bin/df or \"systemctl status nginx | head\".")] string command,

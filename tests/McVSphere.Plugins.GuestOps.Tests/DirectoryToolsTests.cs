@@ -50,13 +50,14 @@ public sealed class DirectoryToolsTests(GuestOpsFixture fixture)
         {
             name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/full-dir/inner",
         });
-        var arguments = new { name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/full-dir" };
+        // The host asks for a confirmation of deletions; a client without elicitation gives it as confirm=true.
+        var arguments = new { name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/full-dir", confirm = true };
 
         var refused = await fixture.Client.CallErrorAsync("delete_guest_file", arguments);
         Assert.Contains("/tmp/full-dir is not empty", refused);
         Assert.Contains("recursive=true", refused);
 
-        var deleted = await fixture.Client.CallJsonAsync("delete_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, recursive = true });
+        var deleted = await fixture.Client.CallJsonAsync("delete_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, arguments.confirm, recursive = true });
         Assert.Equal("directory", deleted.GetProperty("type").GetString());
         var tmp = await fixture.Client.CallJsonAsync("list_guest_directory", new { arguments.name, arguments.username, arguments.password, guest_path = "/tmp" });
         Assert.DoesNotContain(tmp.GetProperty("entries").EnumerateArray(), entry => entry.GetProperty("name").GetString() == "full-dir");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using McVSphere.Testing;
+using ModelContextProtocol.Client;
 using static McVSphere.Plugins.GuestOps.Tests.GuestOpsFixture;
 
 namespace McVSphere.Plugins.GuestOps.Tests;
@@ -67,7 +68,7 @@ public sealed class FileToolsTests(GuestOpsFixture fixture)
 
         await fixture.Client.CallJsonAsync("write_guest_file", new
         {
-            arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "second", overwrite = true,
+            arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "second", overwrite = true, confirm = true,
         });
         Assert.Equal("second", (await fixture.Client.CallJsonAsync("read_guest_file", arguments)).GetProperty("content").GetString());
     }
@@ -94,7 +95,7 @@ public sealed class FileToolsTests(GuestOpsFixture fixture)
     {
         await fixture.Client.CallJsonAsync("write_guest_file", new
         {
-            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/report-2026.txt", content = "x", overwrite = true,
+            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/report-2026.txt", content = "x", overwrite = true, confirm = true,
         });
 
         var error = await fixture.Client.CallErrorAsync("read_guest_file", new
@@ -107,12 +108,21 @@ public sealed class FileToolsTests(GuestOpsFixture fixture)
     }
 
     [Fact]
-    public async Task A_file_is_deleted_and_gone_afterwards()
+    public async Task A_file_is_deleted_after_confirmation_and_gone_afterwards()
     {
         var arguments = new { name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/delete-me.txt" };
         await fixture.Client.CallJsonAsync("write_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "bye" });
 
-        var deleted = await fixture.Client.CallJsonAsync("delete_guest_file", arguments);
+        // Unconfirmed, or a dry run: nothing is deleted.
+        var unconfirmed = await fixture.Client.CallErrorAsync("delete_guest_file", arguments);
+        Assert.Contains($"delete /tmp/delete-me.txt in the guest OS of '{ToolsVm}'", unconfirmed);
+        await fixture.Client.CallToolAsync("delete_guest_file", new Dictionary<string, object?>
+        {
+            ["name"] = ToolsVm, ["username"] = GuestUser, ["password"] = GuestPassword, ["guest_path"] = "/tmp/delete-me.txt", ["dry_run"] = true,
+        });
+        Assert.Equal("bye", (await fixture.Client.CallJsonAsync("read_guest_file", arguments)).GetProperty("content").GetString());
+
+        var deleted = await fixture.Client.CallJsonAsync("delete_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, confirm = true });
 
         Assert.Equal("file", deleted.GetProperty("type").GetString());
         var error = await fixture.Client.CallErrorAsync("read_guest_file", arguments);

@@ -30,7 +30,7 @@ public sealed class ProcessToolsTests(GuestOpsFixture fixture)
     {
         await fixture.Client.CallJsonAsync("write_guest_file", new
         {
-            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/workdir-marker.txt", content = "marker", overwrite = true,
+            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/workdir-marker.txt", content = "marker", overwrite = true, confirm = true,
         });
 
         var result = await fixture.Client.CallJsonAsync("run_command_in_guest", new
