@@ -12,7 +12,7 @@ namespace McVSphere.Plugins.VmLifecycle.Tests;
 /// delay, running VMware Tools). Tests change the inventory, so each works on VMs it creates with
 /// <see cref="CreateVmAsync"/> under a name from <see cref="UniqueName"/>.
 /// </summary>
-public sealed class VmLifecycleFixture : SimulatorHostFixture, IAsyncLifetime
+public class VmLifecycleFixture : SimulatorHostFixture, IAsyncLifetime
 {
     private int _sequence;
 
