@@ -1,4 +1,5 @@
 using McVSphere.Testing;
+using ModelContextProtocol.Client;
 using static McVSphere.Plugins.GuestOps.Tests.GuestOpsFixture;
 
 namespace McVSphere.Plugins.GuestOps.Tests;
@@ -58,6 +59,35 @@ public sealed class GuestCredentialsAndFaultsTests(GuestOpsFixture fixture)
 
         Assert.Contains($"Guest credentials are needed for '{ToolsVm}'", error);
         Assert.Contains("DC0_C0_RP0_VM?", error);
+    }
+
+    [Fact]
+    public async Task A_broken_credentials_file_keeps_the_plugin_out_with_a_reason_naming_the_entry_but_no_password()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"mcvsphere-broken-credentials-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """[{"vm_pattern": "web-*", "username": "admin", "password": "Broken-Secret-3d"}, {"vm_pattern": "db-*"}]""");
+        var log = new List<string>();
+        try
+        {
+            var environment = new Dictionary<string, string?>(fixture.Simulator.HostEnvironment)
+            {
+                ["MCVSPHERE_PLUGINS"] = "GuestOps,Inventory",
+                ["MCVSPHERE_GUEST_CREDENTIALS_FILE"] = file,
+            };
+            await using (var client = await HostProcess.StartStdioAsync(environment, line => { lock (log) { log.Add(line); } }))
+            {
+                var tools = await client.ListToolsAsync();
+                Assert.DoesNotContain(tools, tool => tool.Name == "run_command_in_guest");
+                Assert.Contains(tools, tool => tool.Name == "get_vcenter_info");
+            }
+            var text = string.Join('\n', log);
+            Assert.Contains($"entry 2 of '{file}' needs", text);
+            Assert.DoesNotContain("Broken-Secret-3d", text);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.Json;
+using BigGustave;
 using McVSphere.Testing;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -30,6 +31,23 @@ public sealed class ScreenshotToolsTests(GuestOpsFixture fixture)
 
         var (both, _) = await ScreenshotAsync(new Dictionary<string, object?> { ["name"] = NoToolsVm, ["width"] = 123, ["height"] = 77 });
         Assert.Equal((123, 77), DecodeSize(both));
+    }
+
+    [Fact]
+    public async Task A_scaled_screenshot_keeps_the_colours_of_the_consoles_areas()
+    {
+        var (original, _) = await ScreenshotAsync(new Dictionary<string, object?> { ["name"] = NoToolsVm });
+        var (half, _) = await ScreenshotAsync(new Dictionary<string, object?> { ["name"] = NoToolsVm, ["width"] = 400 });
+        var (large, small) = (Png.Open(original), Png.Open(half));
+
+        // The right end of the title bar, the middle of the empty console, the status bar at the bottom: uniform areas.
+        foreach (var (x, y) in new[] { (792, 8), (600, 300), (600, 590) })
+        {
+            var (expected, actual) = (large.GetPixel(x, y), small.GetPixel(x / 2, y / 2));
+            Assert.True((expected.R, expected.G, expected.B) == (actual.R, actual.G, actual.B),
+                $"pixel ({x / 2}, {y / 2}) of the half-size screenshot is {actual}, but the area it shrinks is {expected}");
+        }
+        Assert.NotEqual(large.GetPixel(792, 8), large.GetPixel(600, 300));
     }
 
     [Fact]
