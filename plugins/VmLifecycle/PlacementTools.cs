@@ -114,7 +114,7 @@ public sealed class PlacementTools(IVSphereSession session)
         var findingHost = target_host is null ? Task.FromResult<InventoryObject?>(null) : FindAsync(VSphereObjectKind.Host, target_host);
         var findingPool = target_pool is null
             ? Task.FromResult<ManagedObjectReference?>(null)
-            : NullableAsync(Placement.FindPoolAsync(client, target_pool, nameof(target_pool), cancellationToken));
+            : FindPoolAsync(target_pool);
         var findingDatastore = target_datastore is null ? Task.FromResult<InventoryObject?>(null) : FindAsync(VSphereObjectKind.Datastore, target_datastore);
         await Task.WhenAll(finding, findingHost, findingPool, findingDatastore);
         var vm = (await finding).RequireNotTemplate(nameof(vm_name));
@@ -140,7 +140,7 @@ public sealed class PlacementTools(IVSphereSession session)
 
         async Task<InventoryObject?> FindAsync(VSphereObjectKind kind, string name) => await client.Lookup.FindAsync(kind, name, cancellationToken);
 
-        static async Task<ManagedObjectReference?> NullableAsync(Task<ManagedObjectReference> task) => await task;
+        async Task<ManagedObjectReference?> FindPoolAsync(string name) => await Placement.FindPoolAsync(client, name, nameof(target_pool), cancellationToken);
     }
 
     [McpServerTool(Name = "move_vm_to_folder", Idempotent = true)]

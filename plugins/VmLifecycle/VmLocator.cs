@@ -45,9 +45,6 @@ internal sealed record LocatedVm(InventoryObject Inventory, ObjectContent Conten
     /// <summary>The datastores holding the VM's files.</summary>
     public IReadOnlyList<ManagedObjectReference> Datastores => Content.GetReferences("datastore");
 
-    /// <summary>VMware Tools' state in the guest, e.g. <c>guestToolsRunning</c>.</summary>
-    public string? ToolsRunningStatus => Content.GetString("guest.toolsRunningStatus");
-
     /// <summary>Refuses a template where a VM is needed (vSphere cannot power on or reconfigure a template).</summary>
     /// <param name="argument">The tool argument that named it.</param>
     public LocatedVm RequireNotTemplate(string argument) => IsTemplate
@@ -75,7 +72,7 @@ internal static class VmLocator
     public static readonly IReadOnlyList<string> Paths =
     [
         "runtime.powerState", "config.template", "config.hardware.device", "config.changeVersion", "snapshot",
-        "runtime.host", "resourcePool", "parent", "datastore", "guest.toolsRunningStatus",
+        "runtime.host", "resourcePool", "parent", "datastore",
     ];
 
     /// <summary>Finds a VM or template by name or inventory path and reads its properties.</summary>

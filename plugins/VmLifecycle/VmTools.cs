@@ -246,7 +246,7 @@ public sealed class VmTools(IVSphereSession session)
 
     private static IReadOnlyList<NewVmDisk> DescribeDisks(IReadOnlyList<VirtualDevice> devices) => devices.OfType<VirtualDisk>()
         .Select(disk => new NewVmDisk(
-            disk.DeviceInfo?.Label ?? $"disk {disk.Key}",
+            disk.Label(),
             Math.Round((double)(disk.CapacityInBytes ?? disk.CapacityInKB * 1024) / (KbPerGb * 1024), 2),
             disk.FlatBacking?.ThinProvisioned ?? false,
             disk.FlatBacking?.FileName))
@@ -254,7 +254,7 @@ public sealed class VmTools(IVSphereSession session)
 
     private static IReadOnlyList<NewVmNic> DescribeNics(IReadOnlyList<VirtualDevice> devices, VmSummary vm) => devices.OfType<VirtualEthernetCard>()
         .Select(nic => new NewVmNic(
-            nic.DeviceInfo?.Label ?? $"adapter {nic.Key}",
+            nic.Label(),
             nic.GetType().Name,
             nic.MacAddress,
             // A standard port group is named in the backing; a distributed one only by key, and the VM has one network here.
