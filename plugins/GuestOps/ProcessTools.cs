@@ -77,13 +77,14 @@ public sealed partial class ProcessTools(GuestOperations guest, ILogger<ProcessT
                 client.WaitForGuestProcessAsync(vm.Ref, vm.Auth, pid, TimeSpan.FromSeconds(timeout_seconds), cancellationToken));
             var stdout = await ReadOutputAsync(vm, output.Stdout, cancellationToken);
             var stderr = await ReadOutputAsync(vm, output.Stderr, cancellationToken);
-            var duration = process.EndTime - process.StartTime;
             if (process.HasEnded)
             {
+                var duration = (process.EndTime - process.StartTime)?.TotalSeconds;
+                var exited = duration is { } seconds
+                    ? string.Create(CultureInfo.InvariantCulture, $"Exited with code {process.ExitCode} after {seconds:0.###} s.")
+                    : $"Exited with code {process.ExitCode}.";
                 return new CommandResult(vm.Name, command, arguments, pid, CommandStatus.Completed, process.ExitCode, stdout.Text, stderr.Text,
-                    stdout.Truncated, stderr.Truncated, process.StartTime, process.EndTime, duration?.TotalSeconds, null,
-                    $"Exited with code {process.ExitCode}{(duration is { } took ? string.Create(CultureInfo.InvariantCulture, $" after {took.TotalSeconds:0.###} s") : "")}." +
-                    TruncationNote(stdout, stderr));
+                    stdout.Truncated, stderr.Truncated, process.StartTime, process.EndTime, duration, null, exited + TruncationNote(stdout, stderr));
             }
             // Still running: its output keeps going to the files, which stay for the caller to read later.
             keepOutput = true;
