@@ -11,7 +11,21 @@ public static class AccessControlServiceCollectionExtensions
     {
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<AccessPolicy>();
-        services.AddSingleton(_ => new AuditLog(options.Security.Audit, TimeProvider.System));
+        // Opened now, so that an audit file that cannot be written stops start-up instead of the first tool call.
+        // Every line is flushed as it is written; the file closes with the process.
+        services.AddSingleton(OpenAuditLog(options.Security.Audit));
         return services;
+    }
+
+    private static AuditLog OpenAuditLog(AuditSettings settings)
+    {
+        try
+        {
+            return new AuditLog(settings, TimeProvider.System);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new HostConfigurationException([$"{HostSettings.AuditFile.Name}: cannot append to '{settings.FilePath}': {ex.Message}"]);
+        }
     }
 }

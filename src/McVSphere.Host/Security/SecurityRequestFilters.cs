@@ -53,7 +53,7 @@ public static class SecurityRequestFilters
                 return ToolErrorFilter.ErrorResult(policy.DenialMessage(caller, $"tool '{name}'", tool.Permission));
             }
             var started = Stopwatch.GetTimestamp();
-            string? error = "cancelled or failed before completing";
+            string? error = null;
             try
             {
                 var result = await next(context, cancellationToken);
