@@ -45,6 +45,7 @@ internal static class Placement
                 new PropertySpec { Type = "ComputeResource", PathSet = ["name", "resourcePool"] },
                 new PropertySpec { Type = "Datastore", PathSet = ["name", "summary.freeSpace", "summary.accessible", "summary.maintenanceMode"] },
                 new PropertySpec { Type = "Network", PathSet = ["name"] },
+                new PropertySpec { Type = "DistributedVirtualPortgroup", PathSet = ["config.uplink"] },
                 new PropertySpec { Type = "Datacenter", PathSet = ["name", "vmFolder"] },
             ],
             ObjectSet =
@@ -67,7 +68,10 @@ internal static class Placement
         var datacenter = contents.FirstOrDefault(content => content.Ref.Type == "Datacenter")
             ?? throw new VSphereException($"The compute resource '{resourceName}' is in no datacenter.");
         var datastores = contents.Where(content => content.Ref.Type == "Datastore").ToArray();
-        var networks = contents.Where(content => content.Ref.Type is "Network" or "DistributedVirtualPortgroup" or "OpaqueNetwork").ToArray();
+        // A distributed switch's uplink port group carries its physical NICs and cannot take VM adapters.
+        var networks = contents
+            .Where(content => (content.Ref.Type is "Network" or "DistributedVirtualPortgroup" or "OpaqueNetwork") && content.GetBoolean("config.uplink") != true)
+            .ToArray();
 
         return new NewVmPlacement(
             resourceName,
