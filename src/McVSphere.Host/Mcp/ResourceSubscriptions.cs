@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using McVSphere.Host.Plugins;
+using McVSphere.Host.Security;
 using McVSphere.Sdk.Resources;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere.Properties;
@@ -51,6 +52,11 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
     {
         var subscriptions = context.Services!.GetRequiredService<ResourceSubscriptions>();
         var granted = (context.Params?.Notifications?.ResourceSubscriptions ?? []).Where(subscriptions.IsSubscribable).Distinct().ToList();
+        // The SDK has no filter for subscriptions/listen: the resource check of the security filters is applied here.
+        foreach (var uri in granted)
+        {
+            SecurityRequestFilters.RequireResourceReading(context, uri);
+        }
         var request = context.JsonRpcRequest;
         Task SendAsync(string method, JsonObject parameters, CancellationToken token)
         {

@@ -26,6 +26,14 @@ public static class SecurityRequestFilters
         filters.AddListResourceTemplatesFilter(next => async (context, cancellationToken) =>
             CanReadResources(context) ? await next(context, cancellationToken) : new ListResourceTemplatesResult { ResourceTemplates = [] });
         filters.AddReadResourceFilter(ReadResource);
+        // Completions reveal inventory names and subscriptions resource changes: both need what reading resources needs.
+        filters.AddCompleteFilter(next => async (context, cancellationToken) =>
+            CanReadResources(context) ? await next(context, cancellationToken) : new CompleteResult());
+        filters.AddSubscribeToResourcesFilter(next => async (context, cancellationToken) =>
+        {
+            RequireResourceReading(context, context.Params?.Uri ?? "");
+            return await next(context, cancellationToken);
+        });
         return filters;
     }
 
@@ -74,15 +82,20 @@ public static class SecurityRequestFilters
     private static McpRequestHandler<ReadResourceRequestParams, ReadResourceResult> ReadResource(McpRequestHandler<ReadResourceRequestParams, ReadResourceResult> next) =>
         async (context, cancellationToken) =>
         {
-            var (caller, policy) = Identify(context);
-            if (!policy.Allows(caller, PermissionLevel.ReadOnly))
-            {
-                var uri = context.Params?.Uri ?? "";
-                context.Services!.GetRequiredService<AuditLog>().Denied(caller, PermissionLevel.ReadOnly, resource: uri);
-                throw new McpProtocolException(policy.DenialMessage(caller, $"resource '{uri}'", PermissionLevel.ReadOnly), McpErrorCode.InvalidRequest);
-            }
+            RequireResourceReading(context, context.Params?.Uri ?? "");
             return await next(context, cancellationToken);
         };
+
+    /// <summary>Throws the JSON-RPC error of a refused resource read, and audits it, unless the caller may read resources.</summary>
+    internal static void RequireResourceReading<TParams>(RequestContext<TParams> context, string uri)
+    {
+        var (caller, policy) = Identify(context);
+        if (!policy.Allows(caller, PermissionLevel.ReadOnly))
+        {
+            context.Services!.GetRequiredService<AuditLog>().Denied(caller, PermissionLevel.ReadOnly, resource: uri);
+            throw new McpProtocolException(policy.DenialMessage(caller, $"resource '{uri}'", PermissionLevel.ReadOnly), McpErrorCode.InvalidRequest);
+        }
+    }
 
     private static bool CanReadResources<TParams>(RequestContext<TParams> context)
     {
