@@ -48,6 +48,8 @@ public static class HostSettings
     public static readonly SettingDefinition PluginDirectory = new("MCVSPHERE_PLUGIN_DIR", "Plugins", "Directory holding one sub-folder per plugin.", "plugins/ beside the host");
     public static readonly SettingDefinition EnabledPlugins = new("MCVSPHERE_PLUGINS", "Plugins", "Comma-separated plugin ids to enable, e.g. Inventory,VmLifecycle.", "every plugin found");
 
+    public static readonly SettingDefinition FileRoot = new("MCVSPHERE_FILE_ROOT", "Files", "Directory of the server's own disk that OVF/OVA sources, export targets, datastore upload sources and download targets must be in (OvfOps). Paths are taken relative to it; a path that leads outside it, through '..', an absolute path or a symbolic link, is refused. Unset: local files are refused, and only datastore paths, URLs and inline content work.");
+
     public static readonly SettingDefinition GuestCredentialsFile = new("MCVSPHERE_GUEST_CREDENTIALS_FILE", "Guest operations", "JSON file of guest OS credentials for the GuestOps tools, used when a call gives no password, so that guest passwords need not pass through the assistant: [{\"vm_pattern\": \"web-*\", \"username\": \"...\", \"password\": \"...\"}]. Patterns take * and ? and ignore case; the first entry matching the VM (and the username, when a call gives only that) applies. Read at start-up; make it readable by the server's account only. Guest passwords never appear in logs or audit lines.");
 
     public static readonly SettingDefinition Simulator = new("MCVSPHERE_SIMULATOR", "Simulator", "Start the bundled vCenter simulator on loopback and serve it (same as --simulator). For trying McVSphere out, never for production.", "false");
@@ -63,6 +65,7 @@ public static class HostSettings
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
         RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
         ToolMode, LogLevel, PluginDirectory, EnabledPlugins,
+        FileRoot,
         GuestCredentialsFile,
         Simulator, SimulatorPath, SimulatorArguments,
     ];

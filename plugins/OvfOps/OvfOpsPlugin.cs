@@ -1,0 +1,21 @@
+using McVSphere.Sdk.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace McVSphere.Plugins.OvfOps;
+
+/// <summary>
+/// OVF/OVA deployment and export with real disk transfers over NFC leases, OVF network listing, and datastore files
+/// (upload, download, delete, folders, move, copy), streamed with progress. Files on the server's own disk are
+/// confined to MCVSPHERE_FILE_ROOT.
+/// </summary>
+public sealed class OvfOpsPlugin : IMcVSpherePlugin
+{
+    public PluginManifest Manifest { get; } = new("OvfOps", "OVF/OVA and datastore files", "1.0.0", SdkAbi.Version);
+
+    // The file root is read once, at start-up: a root that is not a directory stops the plugin with the reason.
+    public void Register(IPluginRegistrar registrar)
+    {
+        registrar.Services.AddSingleton(new LocalFileRoot(FileRootOptions.From(registrar.Configuration)));
+        registrar.Services.AddSingleton<WebDownloads>();
+    }
+}
