@@ -76,9 +76,11 @@ internal abstract class PackageLocation(string argument)
         }
         return new LocalLocation(files, files.ExistingFile(path, argument), argument);
 
-        async Task<PackageLocation> OnDatastoreAsync(string datastoreName, string relative) => relative.Length == 0
-            ? throw ToolException.InvalidArgument(argument, $"{argument} '{path}' names a datastore but no file on it.")
-            : new DatastoreFileLocation(client, await client.LocateDatastoreAsync(datastoreName, cancellationToken), relative, argument);
+        async Task<PackageLocation> OnDatastoreAsync(string datastoreName, string relative)
+        {
+            var location = await client.LocateDatastoreAsync(datastoreName, cancellationToken);
+            return new DatastoreFileLocation(client, location, DatastoreFiles.RelativePath(relative, location, argument), argument);
+        }
     }
 
     private sealed class LocalLocation(LocalFileRoot files, string realPath, string argument) : PackageLocation(argument)
