@@ -115,9 +115,9 @@ public sealed class SingleHostTests(SingleHostFixture fixture) : IClassFixture<S
         var host = await fixture.ReadHostAsync(SingleHostFixture.Host, "runtime.powerState", "runtime.inMaintenanceMode");
         Assert.Equal("poweredOff", host["runtime.powerState"]?.AsString());
         // The simulator's task runs 1 s in ten steps: the caller sees it move, then finish.
-        var steps = (await progress.WaitForCompletionAsync()).Select(value => value.Progress).ToArray();
+        var steps = (await progress.WaitForAsync(value => value.Progress >= 100)).Select(value => value.Progress).ToArray();
         Assert.True(steps.Count(step => step is > 0 and < 100) >= 3, $"progress notifications: {string.Join(", ", steps)}");
         Assert.Equal(100, steps.Max());
-        Assert.All(await progress.WaitForCompletionAsync(), value => Assert.Contains($"Shutting down {SingleHostFixture.Host}", value.Message));
+        Assert.All(await progress.WaitForAsync(value => value.Progress >= 100), value => Assert.Contains($"Shutting down {SingleHostFixture.Host}", value.Message));
     }
 }

@@ -24,7 +24,7 @@ public sealed class MaintenanceAndPowerToolsTests(MultiHostFixture fixture)
             Assert.True(enter.GetProperty("in_maintenance_mode").GetBoolean());
             Assert.True(enter.GetProperty("changed").GetBoolean());
             Assert.True(await InMaintenanceMode(MaintenanceHost));
-            var notifications = await progress.WaitForCompletionAsync();
+            var notifications = await progress.WaitForAsync(value => value.Progress >= 100);
             Assert.Contains(notifications, notification => notification.Progress == 100);
             Assert.All(notifications, notification => Assert.Contains("Entering maintenance mode on DC0_C0_H2", notification.Message));
 
