@@ -15,11 +15,12 @@ var calls = int.Parse(Option("--calls", "2000"), CultureInfo.InvariantCulture);
 var skipOriginal = arguments.Contains("--skip-original");
 var output = Option("--out", Path.Combine(RepositoryPaths.Root, "bench", "results", "latest.json"));
 
-// The properties list_vms reads, so that the floor asks for the same data.
+// The properties list_vms reads (plugins/Inventory, VmSummaries), so that the floor asks the server for the same data.
 string[] listVmsPaths =
 [
-    "name", "runtime.powerState", "config.hardware.numCPU", "config.hardware.memoryMB", "config.guestFullName",
-    "guest.ipAddress", "runtime.host", "resourcePool", "parent", "guest.toolsStatus", "config.template",
+    "name", "parent", "summary.runtime.powerState", "summary.config.numCpu", "summary.config.memorySizeMB",
+    "summary.config.guestFullName", "summary.guest.ipAddress", "summary.runtime.host", "summary.guest.toolsStatus",
+    "summary.config.template",
 ];
 
 var results = new Dictionary<string, object>();
