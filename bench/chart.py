@@ -12,6 +12,8 @@ results = json.load(open(sys.argv[1]))["list_vms"]
 sizes = [r["vms"] for r in results]
 fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
 ax.plot(sizes, [r["floor_ms"]["Median"] for r in results], "o-", label="raw RetrievePropertiesEx (floor)")
+if "client_ms" in results[0]:
+    ax.plot(sizes, [r["client_ms"]["Median"] for r in results], "d-", label="McVSphere vSphere client bulk read")
 ax.plot(sizes, [r["mcp_ms"]["Median"] for r in results], "s-", label="McVSphere list_vms over MCP stdio")
 original = [(r["vms"], r["original_ms"]) for r in results if r.get("original_ms")]
 if original:

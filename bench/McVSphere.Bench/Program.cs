@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using McVSphere.Bench;
 using McVSphere.Testing;
+using McVSphere.VSphere;
 using ModelContextProtocol.Client;
 
 // Benchmarks McVSphere side by side with a raw floor and the original server's access pattern, in one run.
@@ -37,9 +38,14 @@ foreach (var size in sizes)
     await using var client = await HostProcess.StartStdioAsync(environment);
     await client.CallJsonAsync("get_vcenter_info"); // logs in: not part of the measured calls
 
+    // The vSphere client library alone (no MCP): the same bulk read through a ContainerView.
+    await using var library = new VSphereClient(new VSphereConnectionOptions { Server = proxied.ToString(), User = simulator.User, Password = simulator.Password });
+    await library.ConnectAsync();
+
     var floorTimes = new List<double>();
+    var libraryTimes = new List<double>();
     var mcpTimes = new List<double>();
-    long floorRequests = 0, mcpRequests = 0;
+    long floorRequests = 0, libraryRequests = 0, mcpRequests = 0;
     for (var run = 0; run < repeat; run++)
     {
         // Interleaved, so that both see the same machine noise.
@@ -48,6 +54,16 @@ foreach (var size in sizes)
         await floor.RetrieveAsync();
         floorTimes.Add(watch.Elapsed.TotalMilliseconds);
         floorRequests = proxy.Requests;
+
+        proxy.Reset();
+        watch.Restart();
+        var read = await library.Properties.RetrieveAsync("VirtualMachine", listVmsPaths);
+        libraryTimes.Add(watch.Elapsed.TotalMilliseconds);
+        libraryRequests = proxy.Requests;
+        if (read.Count != size)
+        {
+            throw new InvalidOperationException($"the client read {read.Count} VMs, expected {size}");
+        }
 
         proxy.Reset();
         watch.Restart();
@@ -76,8 +92,10 @@ foreach (var size in sizes)
     }
 
     var floorSummary = Summary.Of(floorTimes);
+    var librarySummary = Summary.Of(libraryTimes);
     var mcpSummary = Summary.Of(mcpTimes);
     Console.Error.WriteLine($"   floor {floorSummary} ms, {floorRequests} requests");
+    Console.Error.WriteLine($"   client {librarySummary} ms, {libraryRequests} requests, ratio {librarySummary.Median / floorSummary.Median:0.00}x");
     Console.Error.WriteLine($"   mcp   {mcpSummary} ms, {mcpRequests} requests, ratio {mcpSummary.Median / floorSummary.Median:0.00}x");
     if (originalSeconds is not null)
     {
@@ -88,6 +106,9 @@ foreach (var size in sizes)
         vms = size,
         floor_ms = floorSummary,
         floor_requests = floorRequests,
+        client_ms = librarySummary,
+        client_requests = libraryRequests,
+        client_over_floor = librarySummary.Median / floorSummary.Median,
         mcp_ms = mcpSummary,
         mcp_requests = mcpRequests,
         mcp_over_floor = mcpSummary.Median / floorSummary.Median,
