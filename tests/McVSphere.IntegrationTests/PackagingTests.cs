@@ -30,6 +30,12 @@ public class PackagingTests
             var families = listed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')[1]).ToHashSet();
             Assert.Contains("get_vcenter_info\tInventory\tREAD_ONLY", listed.Split('\n'));
             Assert.Equal(["GuestOps", "HostAdmin", "Inventory", "OvfOps", "VmLifecycle"], families.Order());
+
+            // As MCP clients run it: dnx, straight from the feed, without installing. A package cache of its own, so that
+            // an earlier build of the same version cached on this machine is not run instead.
+            var viaDnx = await RunAsync("dotnet", ["dnx", "McVSphere", "--yes", "--prerelease", "--add-source", feed, "--", "--list-tools"],
+                new() { ["NUGET_PACKAGES"] = Path.Combine(work.FullName, "packages") });
+            Assert.Equal(listed, viaDnx);
         }
         finally
         {
