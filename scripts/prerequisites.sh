@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what McVSphere's run and test commands need and a fresh Debian 12 machine with the .NET 10 SDK lacks:
-# Debian's Go toolchain and govmomi sources (the vCenter simulator), and the npm packages of the test identity
-# provider. Idempotent: installs only what is missing.
+# Debian's Go toolchain and govmomi sources (the vCenter simulator), npm, and the Debian packages named as
+# arguments (the test and bench scripts name theirs). Idempotent: installs only what is missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -22,9 +22,3 @@ fi
 command -v dotnet >/dev/null 2>&1 || { echo "prerequisites: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 "$root/tests/simulator/build.sh" >/dev/null
 
-# The security tests' Node tools (tests/oidc: the OpenID provider, Node 22, the MCP conformance suite), as locked.
-oidc="$root/tests/oidc"
-if [ ! -f "$oidc/node_modules/.package-lock.json" ] || [ "$oidc/package-lock.json" -nt "$oidc/node_modules/.package-lock.json" ]; then
-  echo "prerequisites: npm ci in tests/oidc" >&2
-  npm ci --prefix "$oidc" --no-audit --no-fund --loglevel=error >&2
-fi

@@ -4,6 +4,12 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/prerequisites.sh" nginx || exit 1
+# The security tests' Node tools (tests/oidc: the OpenID provider, Node 22, the MCP conformance suite), as locked.
+oidc="$root/tests/oidc"
+if [ ! -f "$oidc/node_modules/.package-lock.json" ] || [ "$oidc/package-lock.json" -nt "$oidc/node_modules/.package-lock.json" ]; then
+  echo "test: npm ci in tests/oidc" >&2
+  npm ci --prefix "$oidc" --no-audit --no-fund --loglevel=error >&2 || exit 1
+fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
