@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using McVSphere.Sdk.Errors;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere;
@@ -66,7 +65,7 @@ public sealed class StatsTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var host = await FindHostAsync(client, host_name, cancellationToken);
+        var host = await session.ResolveHostAsync(host_name, cancellationToken);
         var detailsTask = client.Properties.RetrieveAsync(host.Ref, ["summary.runtime", "summary.hardware", "summary.quickStats", "vm"], cancellationToken);
         var performanceTask = ReadPerformanceAsync(client, host.Ref, cancellationToken);
         await Task.WhenAll(detailsTask, performanceTask);
@@ -95,20 +94,6 @@ public sealed class StatsTools(IVSphereSession session)
             details.GetInt64("summary.quickStats.uptime"),
             details.GetReferences("vm").Count,
             performanceTask.Result);
-    }
-
-    /// <summary>The named host, or the only one; with several and none named, the caller must choose.</summary>
-    private static async Task<InventoryObject> FindHostAsync(VSphereClient client, string? hostName, CancellationToken cancellationToken)
-    {
-        if (hostName is not null)
-        {
-            return await client.Lookup.FindAsync(VSphereObjectKind.Host, hostName, cancellationToken);
-        }
-        var hosts = await client.Lookup.ListAsync(VSphereObjectKind.Host, cancellationToken);
-        return hosts.Count == 1
-            ? hosts[0]
-            : throw ToolException.InvalidArgument("host_name", $"host_name is required: this vCenter has {hosts.Count} hosts.",
-                hosts.Select(host => host.Name).Order(StringComparer.Ordinal).ToArray());
     }
 
     private static async Task<PerformanceSample?> ReadPerformanceAsync(VSphereClient client, ManagedObjectReference entity, CancellationToken cancellationToken)
