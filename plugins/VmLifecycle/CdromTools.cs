@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere.Lookup;
@@ -16,6 +17,7 @@ public sealed class CdromTools(IVSphereSession session)
         "is added on a free IDE slot when the VM has none). The drive connects now if the VM is powered on, and at every power-on. " +
         "Returns the drive as vSphere reports it.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("insert ISO {iso_path} into the CD/DVD drive of VM '{vm_name}'")]
     public async Task<CdromDrives> AttachIso(
         [Description("The VM's name or inventory path.")] string vm_name,
         [Description("The ISO file: \"[datastore] path/file.iso\", or a path inside the datastore given by datastore (or the configured default datastore).")]
@@ -42,6 +44,7 @@ public sealed class CdromTools(IVSphereSession session)
         "of a VM that holds one: the drive is left empty (client device) and disconnected. A VM with no ISO inserted is left as it is. " +
         "Returns the drives as vSphere reports them.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("eject the ISO image from VM '{vm_name}'")]
     public async Task<CdromDrives> DetachIso(
         [Description("The VM's name or inventory path.")] string vm_name,
         IProgress<ProgressNotificationValue> progress,

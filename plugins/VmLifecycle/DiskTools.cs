@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere.Lookup;
@@ -56,6 +57,7 @@ public sealed class DiskTools(IVSphereSession session)
         "paravirtual SCSI controller is added when none has one). The file is created with the VM's files unless a datastore is given. " +
         "Returns the new disk as vSphere reports it and the VM's disks after the change.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("add a {size_gb} GB disk to VM '{vm_name}'")]
     public async Task<DiskAdded> AddDisk(
         [Description("The VM's name or inventory path.")] string vm_name,
         [Description("Capacity of the new disk in GB (1 to 63488).")] int size_gb,
@@ -102,6 +104,7 @@ public sealed class DiskTools(IVSphereSession session)
     [McpServerTool(Name = "remove_disk", Destructive = true), Description("Removes a virtual disk from a VM. The VMDK file is kept on the " +
         "datastore unless delete_file is true, which deletes it and its data for good. Returns the VM's disks after the change.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("remove {disk_label} from VM '{vm_name}' (delete_file={delete_file}: true also deletes its file and data for good)", DestroysWhen = "delete_file")]
     public async Task<DiskRemoved> RemoveDisk(
         [Description("The VM's name or inventory path.")] string vm_name,
         [Description("The disk's label as vSphere shows it, e.g. \"Hard disk 2\" (list_disks shows them).")] string disk_label,
@@ -123,6 +126,7 @@ public sealed class DiskTools(IVSphereSession session)
     [McpServerTool(Name = "extend_disk"), Description("Grows a virtual disk of a VM to a larger capacity. Disks never shrink: a size smaller " +
         "than or equal to the current one is refused. The guest must still extend its partition and file system.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("grow {disk_label} of VM '{vm_name}' to {new_size_gb} GB")]
     public async Task<DiskExtended> ExtendDisk(
         [Description("The VM's name or inventory path.")] string vm_name,
         [Description("The disk's label as vSphere shows it, e.g. \"Hard disk 1\" (list_disks shows them).")] string disk_label,

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere.Vim;
@@ -40,6 +41,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         "or updates the VM's existing network serial port): protocol://:port, the VM listening (server) or connecting out (client). " +
         "Without a port, the existing port is kept or the lowest free one from 2000 on the VM's host is chosen. Returns the port as vSphere reports it.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("configure the network serial port of VM '{name}'")]
     public async Task<SerialPortSetup> SetupSerialPort(
         [Description("The VM's name or inventory path; it must be powered off.")] string name,
         IProgress<ProgressNotificationValue> progress,
@@ -82,6 +84,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         "(only a powered-on VM has a live connection) and at power-on. Returns the port, with the address to connect to " +
         "(telnet://<esxi-host>:<port>).")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("set the serial port of VM '{name}' connected={connected}")]
     public async Task<SerialPortChanged> ConnectSerialPort(
         [Description("The VM's name or inventory path.")] string name,
         IProgress<ProgressNotificationValue> progress,
@@ -98,6 +101,7 @@ public sealed class SerialPortTools(IVSphereSession session)
     [McpServerTool(Name = "clear_serial_port", Idempotent = true), Description("Resets a powered-on VM's network serial port by disconnecting " +
         "and reconnecting it, which drops a stuck or stale client connection. Returns the port as vSphere reports it.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
+    [Change("reset the serial port connection of VM '{name}'")]
     public async Task<SerialPortChanged> ClearSerialPort(
         [Description("The VM's name or inventory path; it must be powered on.")] string name,
         IProgress<ProgressNotificationValue> progress,
@@ -120,6 +124,7 @@ public sealed class SerialPortTools(IVSphereSession session)
     [McpServerTool(Name = "remove_serial_port", Destructive = true, Idempotent = true), Description("Removes the network serial port from a " +
         "powered-off VM. A VM without one is left as it is. Returns the VM's serial ports after the change.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("remove the network serial port of VM '{name}'")]
     public async Task<SerialPortRemoved> RemoveSerialPort(
         [Description("The VM's name or inventory path; it must be powered off.")] string name,
         IProgress<ProgressNotificationValue> progress,

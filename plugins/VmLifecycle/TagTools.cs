@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere;
@@ -19,6 +20,7 @@ public sealed class TagTools(IVSphereSession session)
         "within a category: give category_name when tags of several categories share the name. A tag already attached is left as it is. " +
         "Returns the VM's tags as vSphere reports them afterwards.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("attach tag {tag_name} to VM '{vm_name}'")]
     public async Task<VmTagChange> ApplyTagToVm(
         [Description("The VM's name or inventory path.")] string vm_name,
         [Description("The tag's name.")] string tag_name,
@@ -46,6 +48,7 @@ public sealed class TagTools(IVSphereSession session)
         "tag itself stays). Give category_name when tags of several categories share the name. A tag that is not attached is left as it is. " +
         "Returns the VM's tags as vSphere reports them afterwards.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("detach tag {tag_name} from VM '{vm_name}'")]
     public async Task<VmTagChange> RemoveTagFromVm(
         [Description("The VM's name or inventory path.")] string vm_name,
         [Description("The tag's name.")] string tag_name,

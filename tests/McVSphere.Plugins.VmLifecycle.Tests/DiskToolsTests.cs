@@ -89,7 +89,12 @@ public sealed class DiskToolsTests(VmLifecycleFixture fixture) : IClassFixture<V
         Assert.True(await fixture.DatastoreFileExistsAsync(deletedFile));
 
         // The later disk first: removing a disk renumbers the labels of those added after it.
-        var afterDelete = await fixture.Client.CallJsonAsync("remove_disk", new { vm_name = name, disk_label = deleted.GetProperty("label").GetString(), delete_file = true });
+        var deletedLabel = deleted.GetProperty("label").GetString();
+        // Deleting the file destroys data: the host asks first (a client without elicitation must send confirm=true).
+        var unconfirmed = await fixture.Client.CallErrorAsync("remove_disk", new { vm_name = name, disk_label = deletedLabel, delete_file = true });
+        Assert.Contains("confirm=true", unconfirmed);
+        Assert.True(await fixture.DatastoreFileExistsAsync(deletedFile));
+        var afterDelete = await fixture.Client.CallJsonAsync("remove_disk", new { vm_name = name, disk_label = deletedLabel, delete_file = true, confirm = true });
         Assert.True(afterDelete.GetProperty("file_deleted").GetBoolean());
         var afterKeep = await fixture.Client.CallJsonAsync("remove_disk", new { vm_name = name, disk_label = kept.GetProperty("label").GetString() });
         Assert.False(afterKeep.GetProperty("file_deleted").GetBoolean());
