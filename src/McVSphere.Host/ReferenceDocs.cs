@@ -52,7 +52,9 @@ public static class ReferenceDocs
             foreach (var descriptor in family)
             {
                 var tool = tools[descriptor.Name].ProtocolTool;
-                text.Append($"| `{tool.Name}` | {descriptor.Permission.ToWireName()} | {Cell(Parameters(tool.InputSchema))} | {Cell(tool.Description ?? "")} |\n");
+                var permission = descriptor.Permission.ToWireName() + string.Concat((descriptor.UrlSources ?? new Dictionary<string, PermissionLevel>())
+                    .Where(source => source.Value > descriptor.Permission).Select(source => $"; a URL in {source.Key}: {source.Value.ToWireName()}"));
+                text.Append($"| `{tool.Name}` | {permission} | {Cell(Parameters(tool.InputSchema))} | {Cell(tool.Description ?? "")} |\n");
             }
         }
         var resources = provider.GetServices<McpServerResource>().ToList();

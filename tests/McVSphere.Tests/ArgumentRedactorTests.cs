@@ -35,6 +35,17 @@ public class ArgumentRedactorTests
     }
 
     [Fact]
+    public void The_user_information_of_a_url_is_redacted_in_any_argument_at_any_depth()
+    {
+        var redacted = ArgumentRedactor.Redact(Arguments(
+            """{"ovf_path": "https://ann:p%40ss@downloads.example.com/a.ova?x=1", "list": ["see ftp://tok@[::1]:21/f and http://b:c@h/"], "plain": "https://example.com/a@b"}"""));
+
+        Assert.Equal(
+            """{"ovf_path":"https://[REDACTED]@downloads.example.com/a.ova?x=1","list":["see ftp://[REDACTED]@[::1]:21/f and http://[REDACTED]@h/"],"plain":"https://example.com/a@b"}""",
+            redacted.ToJsonString());
+    }
+
+    [Fact]
     public void Secrets_nested_in_objects_and_arrays_are_redacted_too()
     {
         var redacted = ArgumentRedactor.Redact(Arguments("""{"guest": {"user": "root", "password": "x"}, "files": [{"path": "/etc/motd", "content": "y"}]}"""));

@@ -25,7 +25,8 @@ public static class ToolErrorFilter
             {
                 var tool = context.Params?.Name ?? "?";
                 var logger = context.Services?.GetService<ILoggerFactory>()?.CreateLogger(typeof(ToolErrorFilter).FullName!);
-                var text = Describe(ex);
+                // A URL argument's password must not come back in a message that quotes the URL.
+                var text = Security.ArgumentRedactor.RedactUrlCredentials(Describe(ex));
                 if (IsExpected(ex))
                 {
                     logger?.LogInformation("Tool {Tool} failed: {Error}", tool, text);
@@ -33,7 +34,7 @@ public static class ToolErrorFilter
                 else
                 {
                     logger?.LogError(ex, "Tool {Tool} failed unexpectedly", tool);
-                    text = $"Internal error in {tool}: {ex.GetType().Name}: {ex.Message}";
+                    text = Security.ArgumentRedactor.RedactUrlCredentials($"Internal error in {tool}: {ex.GetType().Name}: {ex.Message}");
                 }
                 return ErrorResult(text);
             }

@@ -179,7 +179,21 @@ public sealed class PluginLoader(IConfiguration configuration, ILogger<PluginLoa
         var permission = method.GetCustomAttribute<RequiresPermissionAttribute>()
             ?? throw new PluginLoadException($"tool method {method.DeclaringType?.Name}.{method.Name} declares no permission level ([RequiresPermission])");
         var name = McpToolFactory.DescribeName(method);
-        return new ToolDescriptor(name, family, permission.Level, method, method.GetCustomAttribute<ChangeAttribute>());
+        var urlSources = new Dictionary<string, PermissionLevel>(StringComparer.Ordinal);
+        foreach (var parameter in method.GetParameters())
+        {
+            if (parameter.GetCustomAttribute<UrlSourceAttribute>() is not { } urlSource)
+            {
+                continue;
+            }
+            if (parameter.ParameterType != typeof(string))
+            {
+                throw new PluginLoadException($"tool method {method.DeclaringType?.Name}.{method.Name} marks its {parameter.ParameterType.Name} argument '{parameter.Name}' " +
+                    "[UrlSource]; only string arguments can be URLs");
+            }
+            urlSources[parameter.Name!] = urlSource.Level;
+        }
+        return new ToolDescriptor(name, family, permission.Level, method, method.GetCustomAttribute<ChangeAttribute>(), urlSources);
     }
 
     private static ResourceDescriptor DescribeResource(MethodInfo method, string family) =>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 using McVSphere.Sdk.Resources;
 using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
@@ -7,7 +8,30 @@ namespace McVSphere.Host.Plugins;
 
 /// <summary>A tool method found in a plugin, with what the host needs to know before serving it.</summary>
 /// <param name="Change">What the tool changes, for dry runs and confirmations; null for tools that declare none.</param>
-public sealed record ToolDescriptor(string Name, string Family, PermissionLevel Permission, MethodInfo Method, ChangeAttribute? Change = null);
+/// <param name="UrlSources">The arguments marked <see cref="UrlSourceAttribute"/>, with the level a URL in each needs.</param>
+public sealed record ToolDescriptor(string Name, string Family, PermissionLevel Permission, MethodInfo Method, ChangeAttribute? Change = null,
+    IReadOnlyDictionary<string, PermissionLevel>? UrlSources = null)
+{
+    /// <summary>
+    /// The level a call with <paramref name="arguments"/> needs: <see cref="Permission"/>, raised by each argument given
+    /// as a URL (<see cref="UrlSourceAttribute.IsUrl"/>); <paramref name="urlArgument"/> names the one that raised it.
+    /// </summary>
+    public PermissionLevel RequiredLevel(IDictionary<string, JsonElement>? arguments, out string? urlArgument)
+    {
+        var level = Permission;
+        urlArgument = null;
+        foreach (var (argument, urlLevel) in UrlSources ?? new Dictionary<string, PermissionLevel>())
+        {
+            if (urlLevel > level && arguments is not null && arguments.TryGetValue(argument, out var value)
+                && value.ValueKind == JsonValueKind.String && UrlSourceAttribute.IsUrl(value.GetString(), out _))
+            {
+                level = urlLevel;
+                urlArgument = argument;
+            }
+        }
+        return level;
+    }
+}
 
 /// <summary>A resource method found in a plugin. Resources are read-only and checked as READ_ONLY.</summary>
 /// <param name="Watch">What makes the resource change, for subscriptions; null when it cannot be subscribed to.</param>

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace McVSphere.Host.Security;
 
 /// <summary>
 /// Copies tool arguments for the audit log with secrets replaced: passwords, tokens, keys and file contents, at any depth.
 /// A key is secret when it is one of <see cref="SecretKeys"/> or ends with one of <see cref="SecretSuffixes"/> (case-insensitive).
+/// In every other string, the user information of a URL (<c>https://user:password@host/</c>) is replaced.
 /// </summary>
-public static class ArgumentRedactor
+public static partial class ArgumentRedactor
 {
     public const string Redacted = "[REDACTED]";
 
@@ -26,14 +28,15 @@ public static class ArgumentRedactor
         var copy = new JsonObject();
         foreach (var (key, value) in arguments ?? [])
         {
-            var node = IsSecret(key) ? Redacted : JsonNode.Parse(value.GetRawText());
-            RedactNested(node);
-            copy[key] = node;
+            copy[key] = IsSecret(key) ? Redacted : RedactNested(JsonNode.Parse(value.GetRawText()));
         }
         return copy;
     }
 
-    private static void RedactNested(JsonNode? node)
+    /// <summary><paramref name="text"/> with the user information of every URL in it (a password, often) replaced.</summary>
+    public static string RedactUrlCredentials(string text) => UrlUserInfo().Replace(text, "${scheme}" + Redacted + "@");
+
+    private static JsonNode? RedactNested(JsonNode? node)
     {
         if (node is JsonObject obj)
         {
@@ -43,18 +46,30 @@ public static class ArgumentRedactor
                 {
                     obj[key] = Redacted;
                 }
-                else
+                else if (RedactNested(obj[key]) is var child && !ReferenceEquals(child, obj[key]))
                 {
-                    RedactNested(obj[key]);
+                    obj[key] = child;
                 }
             }
         }
         else if (node is JsonArray array)
         {
-            foreach (var item in array)
+            for (var i = 0; i < array.Count; i++)
             {
-                RedactNested(item);
+                if (RedactNested(array[i]) is var item && !ReferenceEquals(item, array[i]))
+                {
+                    array[i] = item;
+                }
             }
         }
+        else if (node is JsonValue value && value.TryGetValue<string>(out var text))
+        {
+            return RedactUrlCredentials(text) is var redacted && redacted != text ? JsonValue.Create(redacted) : node;
+        }
+        return node;
     }
+
+    // scheme://userinfo@ : the user information runs up to the last '@' before the path, query or fragment.
+    [GeneratedRegex(@"(?<scheme>\b[a-zA-Z][a-zA-Z0-9+.\-]*://)[^/?#\s]*@")]
+    private static partial Regex UrlUserInfo();
 }

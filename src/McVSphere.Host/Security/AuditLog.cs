@@ -42,7 +42,7 @@ public sealed class AuditLog : IDisposable
             Args = ArgumentRedactor.Redact(arguments),
             DurationMs = Math.Round(duration.TotalMilliseconds, 2),
             Result = error is null ? "success" : "error",
-            Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] + "…" : error,
+            Error = error is null ? null : ArgumentRedactor.RedactUrlCredentials(error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] + "…" : error),
         });
 
     /// <summary>Records a refused tool call or resource request.</summary>

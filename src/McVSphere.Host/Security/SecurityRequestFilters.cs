@@ -11,7 +11,8 @@ namespace McVSphere.Host.Security;
 
 /// <summary>
 /// RBAC, read-only mode and audit, applied once for every tool and resource of every plugin. Tools need the level
-/// their <see cref="RequiresPermissionAttribute"/> declares (from the <see cref="ToolCatalog"/>); resources need READ_ONLY.
+/// their <see cref="RequiresPermissionAttribute"/> declares (from the <see cref="ToolCatalog"/>), or the higher level of a
+/// <see cref="UrlSourceAttribute"/> argument given as a URL; resources need READ_ONLY.
 /// A caller sees only what they may use; a refused call is an MCP tool error naming the level it needs, and is audited.
 /// </summary>
 public static class SecurityRequestFilters
@@ -55,10 +56,12 @@ public static class SecurityRequestFilters
             var name = context.Params?.Name ?? "";
             var arguments = context.Params?.Arguments;
             // A name the catalog does not know is no served tool: the SDK answers it as unknown.
-            if (context.Services!.GetRequiredService<ToolCatalog>().TryGetTool(name, out var tool) && !policy.Allows(caller, tool.Permission))
+            if (context.Services!.GetRequiredService<ToolCatalog>().TryGetTool(name, out var tool)
+                && tool.RequiredLevel(arguments, out var urlArgument) is var required && !policy.Allows(caller, required))
             {
-                audit.Denied(caller, tool.Permission, name, arguments);
-                return ToolErrorFilter.ErrorResult(policy.DenialMessage(caller, $"tool '{name}'", tool.Permission));
+                audit.Denied(caller, required, name, arguments);
+                var subject = urlArgument is null ? $"tool '{name}'" : $"tool '{name}' with a URL in {urlArgument}";
+                return ToolErrorFilter.ErrorResult(policy.DenialMessage(caller, subject, required));
             }
             var started = Stopwatch.GetTimestamp();
             string? error = null;
