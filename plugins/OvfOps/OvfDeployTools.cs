@@ -22,14 +22,15 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
         "Deploys an OVF or OVA package as a new VM: the descriptor is mapped by vSphere (OvfManager.CreateImportSpec), the VM created " +
         "(ResourcePool.ImportVApp) on a connected host that mounts the datastore, and every disk streamed to it through the NFC lease, " +
         "with progress. ovf_path is an .ovf (its disks beside it) or an .ova, given as a datastore path '[datastore] folder/x.ova', an " +
-        "http(s) URL, or a path under the server's file root (MCVSPHERE_FILE_ROOT). Each OVF network is mapped by network_map, else to " +
+        "http(s) URL from a host the server allows (MCVSPHERE_URL_ALLOW), or a path under the server's file root (MCVSPHERE_FILE_ROOT). Each OVF network is mapped by network_map, else to " +
         "network, else to VCENTER_NETWORK, else to the network of the same name. If anything fails the import is aborted and no VM is " +
         "left behind. Returns name, power_state, host, datastore, cpu, memory_mb, disks [{label, file, capacity_gb}], networks, " +
         "files [{file, bytes}] uploaded, bytes_uploaded, warnings.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("deploy {ovf_path} as a new VM '{vm_name}' on datastore {datastore} (powered on: {power_on})")]
     public async Task<DeployedVm> DeployOvf(
-        [Description("The package: '[datastore] folder/appliance.ova' or '.ovf', an http(s) URL, or a path under the server's file root.")] string ovf_path,
+        [Description("The package: '[datastore] folder/appliance.ova' or '.ovf', an http(s) URL, or a path under the server's file root.")]
+        [UrlSource(PermissionLevel.VmLifecycle)] string ovf_path,
         [Description("The new VM's name; no VM or template may have it already.")] string vm_name,
         [Description("The datastore for the VM's files and disks.")] string datastore,
         IProgress<ProgressNotificationValue> progress,

@@ -1,5 +1,6 @@
 using System.Net;
 using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Security;
 using McVSphere.VSphere;
 using McVSphere.VSphere.Transfers;
 using McVSphere.VSphere.Vim;
@@ -50,7 +51,7 @@ internal abstract class PackageLocation(string argument)
     public override string ToString() => Display;
 
     /// <summary>
-    /// Reads an <c>ovf_path</c>: an http(s) URL, a datastore path (<c>[datastore] path</c>; with
+    /// Reads an <c>ovf_path</c>: an http(s) URL (allowed by <see cref="WebDownloads"/>'s checks), a datastore path (<c>[datastore] path</c>; with
     /// <paramref name="datastore"/> given, any path is on that datastore), else a path under the file root.
     /// </summary>
     public static async Task<PackageLocation> ParseAsync(string path, string? datastore, string argument, VSphereClient client, LocalFileRoot files,
@@ -62,7 +63,7 @@ internal abstract class PackageLocation(string argument)
                 $"{argument} is required: a datastore path ('[datastore] folder/appliance.ovf'), an http(s) URL, or a path under the server's file root.");
         }
         path = path.Trim();
-        if (Uri.TryCreate(path, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        if (UrlSourceAttribute.IsUrl(path, out var uri))
         {
             return new WebLocation(web, uri, argument);
         }
@@ -129,7 +130,7 @@ internal abstract class PackageLocation(string argument)
 
     private sealed class WebLocation(WebDownloads web, Uri uri, string argument) : PackageLocation(argument)
     {
-        public override string Display => uri.GetLeftPart(UriPartial.Path);
+        public override string Display => WebDownloads.Display(uri);
 
         public override string FileName => Uri.UnescapeDataString(uri.Segments[^1]);
 

@@ -29,7 +29,13 @@ public sealed class OvfOpsFixture : SimulatorHostFixture, IAsyncLifetime
 
     protected override string? Plugins => "OvfOps";
 
-    protected override IReadOnlyDictionary<string, string?> HostSettings => new Dictionary<string, string?> { ["MCVSPHERE_FILE_ROOT"] = FileRoot };
+    // URLs may come from the simulator's own web server (its /folder endpoint) on 127.0.0.1: an allow-listed internal server.
+    protected override IReadOnlyDictionary<string, string?> HostSettings => new Dictionary<string, string?>
+    {
+        ["MCVSPHERE_FILE_ROOT"] = FileRoot,
+        ["MCVSPHERE_URL_ALLOW"] = "127.0.0.1",
+        ["MCVSPHERE_URL_ALLOW_NETWORKS"] = "127.0.0.1",
+    };
 
     // Re-implemented so that xunit runs these, which extend the base fixture's.
     async Task IAsyncLifetime.InitializeAsync()

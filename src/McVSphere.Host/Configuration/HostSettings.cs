@@ -50,6 +50,9 @@ public static class HostSettings
 
     public static readonly SettingDefinition FileRoot = new("MCVSPHERE_FILE_ROOT", "Files", "Directory of the server's own disk that OVF/OVA sources, export targets, datastore upload sources and download targets must be in (OvfOps). Paths are taken relative to it; a path that leads outside it, through '..', an absolute path or a symbolic link, is refused. Unset: local files are refused, and only datastore paths, URLs and inline content work.");
 
+    public static readonly SettingDefinition UrlAllow = new("MCVSPHERE_URL_ALLOW", "URL sources", "Comma-separated host names that OVF/OVA packages may be downloaded from as http(s) URLs (OvfOps: deploy_ovf, list_ovf_networks), e.g. downloads.example.com, *.example.com (its sub-domains), or * (any host). This covers every redirect and every file the descriptor names. Even an allowed host is reached only at public addresses: see MCVSPHERE_URL_ALLOW_NETWORKS. A URL source needs VM_LIFECYCLE and is off in read-only mode. Unset: URL sources are refused.");
+    public static readonly SettingDefinition UrlAllowNetworks = new("MCVSPHERE_URL_ALLOW_NETWORKS", "URL sources", "Comma-separated addresses or CIDR ranges, e.g. 10.20.0.0/16, 192.168.1.5, fd00:1::/64, that URL sources may connect to although they are not public: loopback, private (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), link-local (169.254/16 with the cloud metadata address 169.254.169.254, fe80::/10), unspecified, multicast or reserved. The address a host name resolves to is checked when connecting, for every redirect. Unset: only public addresses.");
+
     public static readonly SettingDefinition GuestCredentialsFile = new("MCVSPHERE_GUEST_CREDENTIALS_FILE", "Guest operations", "JSON file of guest OS credentials for the GuestOps tools, used when a call gives no password, so that guest passwords need not pass through the assistant: [{\"vm_pattern\": \"web-*\", \"username\": \"...\", \"password\": \"...\"}]. Patterns take * and ? and ignore case; the first entry matching the VM (and the username, when a call gives only that) applies. Read at start-up; make it readable by the server's account only. Guest passwords never appear in logs or audit lines.");
 
     public static readonly SettingDefinition Simulator = new("MCVSPHERE_SIMULATOR", "Simulator", "Start the bundled vCenter simulator on loopback and serve it (same as --simulator). For trying McVSphere out, never for production.", "false");
@@ -66,6 +69,7 @@ public static class HostSettings
         RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
         ToolMode, LogLevel, PluginDirectory, EnabledPlugins,
         FileRoot,
+        UrlAllow, UrlAllowNetworks,
         GuestCredentialsFile,
         Simulator, SimulatorPath, SimulatorArguments,
     ];
