@@ -194,6 +194,21 @@ public sealed class UrlSourceTests(OvfOpsFixture fixture) : IClassFixture<OvfOps
         Assert.Contains("[REDACTED]@", host.Log);
     }
 
+    [Theory]
+    [InlineData("MCVSPHERE_URL_ALLOW", "https://downloads.example.com/", "MCVSPHERE_URL_ALLOW lists 'https://downloads.example.com/', which is not a host pattern")]
+    [InlineData("MCVSPHERE_URL_ALLOW_NETWORKS", "10.1.2.3/8", "MCVSPHERE_URL_ALLOW_NETWORKS lists '10.1.2.3/8', which is not an address or CIDR range")]
+    public async Task An_invalid_url_setting_stops_the_plugin_at_start_naming_the_setting(string setting, string value, string reason)
+    {
+        // Inventory too, so that the server has tools to list without OvfOps.
+        await using var host = await StartHostAsync(new() { [setting] = value, ["MCVSPHERE_PLUGINS"] = "OvfOps,Inventory" });
+
+        var tools = await host.Client.ListToolsAsync();
+        await host.WaitForLogAsync(log => log.Contains("Skipped plugin", StringComparison.Ordinal));
+
+        Assert.DoesNotContain(tools, tool => tool.Name is "deploy_ovf" or "list_ovf_networks");
+        Assert.Contains(reason, host.Log);
+    }
+
     /// <summary>A host of the tests' own over the fixture's simulator, with the OvfOps plugin and <paramref name="settings"/>.</summary>
     private async Task<TestHost> StartHostAsync(Dictionary<string, string?> settings)
     {
