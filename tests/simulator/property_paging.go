@@ -26,6 +26,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/xml"
 	"flag"
 	"fmt"
@@ -36,6 +37,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
@@ -47,6 +49,33 @@ var retrieveMaxObjects = 100
 func init() {
 	flag.IntVar(&retrieveMaxObjects, "retrieve-max-objects", retrieveMaxObjects,
 		"the most objects in one RetrievePropertiesEx / ContinueRetrievePropertiesEx page, whatever maxObjects asks (0: no cap)")
+	simulator.RegisterEndpoint(func(s *simulator.Service, _ *simulator.Registry) {
+		s.HandleFunc(pagingStatsPath, servePagingStats)
+	})
+}
+
+// pagingStatsPath serves, for tests and benchmarks, how many paging calls the server answered and how many
+// retrievals still wait for their token: {"RetrievePropertiesEx": n, "ContinueRetrievePropertiesEx": n,
+// "CancelRetrievePropertiesEx": n, "pending": n}.
+const pagingStatsPath = "/vcsim/property-paging"
+
+var pagingCalls = struct {
+	sync.Mutex
+	byMethod map[string]int
+}{byMethod: map[string]int{}}
+
+func servePagingStats(w http.ResponseWriter, _ *http.Request) {
+	stats := map[string]int{}
+	pagingCalls.Lock()
+	for _, method := range []string{"RetrievePropertiesEx", "ContinueRetrievePropertiesEx", "CancelRetrievePropertiesEx"} {
+		stats[method] = pagingCalls.byMethod[method]
+	}
+	pagingCalls.Unlock()
+	pendingRetrievals.Lock()
+	stats["pending"] = len(pendingRetrievals.byToken)
+	pendingRetrievals.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(stats)
 }
 
 // pendingRetrieval is what remains of one RetrievePropertiesEx, waiting for its token.
@@ -71,7 +100,8 @@ var pendingRetrievals = struct {
 // servePropertyPaging serves RetrievePropertiesEx, ContinueRetrievePropertiesEx and CancelRetrievePropertiesEx
 // and reports whether it did; other requests are left to the router.
 func (rt *sdkRouter) servePropertyPaging(w http.ResponseWriter, r *http.Request, body []byte) bool {
-	switch soapMethodName(body) {
+	method := soapMethodName(body)
+	switch method {
 	case "RetrievePropertiesEx":
 		rt.retrieveFirstPage(w, r, body)
 	case "ContinueRetrievePropertiesEx":
@@ -81,6 +111,9 @@ func (rt *sdkRouter) servePropertyPaging(w http.ResponseWriter, r *http.Request,
 	default:
 		return false
 	}
+	pagingCalls.Lock()
+	pagingCalls.byMethod[method]++
+	pagingCalls.Unlock()
 	return true
 }
 

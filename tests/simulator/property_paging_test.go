@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
+	"net/http"
 	"sort"
 	"testing"
 
@@ -255,4 +257,43 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+func TestPropertyPagingStatsCountCallsAndPendingRetrievals(t *testing.T) {
+	e := newPagingEnv(t, 4)
+	stats := func() map[string]int {
+		u := e.client.URL()
+		u.Path, u.User = pagingStatsPath, nil
+		res, err := http.Get(u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]int
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	before := stats()
+	page, err := e.retrieve(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.next(e.client.Client, page.Token); err != nil {
+		t.Fatal(err)
+	}
+	during := stats()
+	if during["RetrievePropertiesEx"]-before["RetrievePropertiesEx"] != 1 || during["ContinueRetrievePropertiesEx"]-before["ContinueRetrievePropertiesEx"] != 1 ||
+		during["pending"]-before["pending"] != 1 {
+		t.Fatalf("before %v, during %v", before, during)
+	}
+	second, _ := e.next(e.client.Client, page.Token) // spent: refused, and still counted
+	if second != nil {
+		t.Fatal("a spent token was accepted")
+	}
+	after := stats()
+	if after["ContinueRetrievePropertiesEx"]-during["ContinueRetrievePropertiesEx"] != 1 || after["pending"] != during["pending"] {
+		t.Fatalf("during %v, after %v", during, after)
+	}
 }
