@@ -7,13 +7,14 @@ using McVSphere.VSphere;
 using ModelContextProtocol.Client;
 
 // Benchmarks McVSphere side by side with a raw floor and the original server's access pattern, in one run.
-// Usage: McVSphere.Bench [--sizes 1000,5000,20000] [--repeat 5] [--calls 2000] [--skip-original] [--out results.json]
+// Usage: McVSphere.Bench [--sizes 1000,5000,20000] [--repeat 5] [--calls 2000] [--skip-original] [--list-vms-only] [--out results.json]
 var arguments = args.ToList();
 string Option(string name, string fallback) => arguments.IndexOf(name) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : fallback;
 var sizes = Option("--sizes", "1000,5000,20000").Split(',').Select(int.Parse).ToArray();
 var repeat = int.Parse(Option("--repeat", "5"), CultureInfo.InvariantCulture);
 var calls = int.Parse(Option("--calls", "2000"), CultureInfo.InvariantCulture);
 var skipOriginal = arguments.Contains("--skip-original");
+var listVmsOnly = arguments.Contains("--list-vms-only");
 var output = Option("--out", Path.Combine(RepositoryPaths.Root, "bench", "results", "latest.json"));
 
 // The properties list_vms reads (plugins/Inventory, VmSummaries), so that the floor asks the server for the same data.
@@ -51,9 +52,13 @@ foreach (var size in sizes)
         // Interleaved, so that both see the same machine noise.
         proxy.Reset();
         var watch = Stopwatch.StartNew();
-        await floor.RetrieveAsync();
+        var floorRead = await floor.RetrieveAsync();
         floorTimes.Add(watch.Elapsed.TotalMilliseconds);
         floorRequests = proxy.Requests;
+        if (floorRead.Objects != size)
+        {
+            throw new InvalidOperationException($"the floor read {floorRead.Objects} VMs in {floorRead.Pages} pages, expected {size}");
+        }
 
         proxy.Reset();
         watch.Restart();
@@ -119,32 +124,35 @@ foreach (var size in sizes)
 }
 results["list_vms"] = listVms;
 
-await using (var simulator = await SimulatorProcess.StartAsync())
+if (!listVmsOnly)
 {
-    Console.Error.WriteLine("== per-call overhead (get_vcenter_info, no vSphere round trip after login)");
-    await using (var stdio = await HostProcess.StartStdioAsync(new Dictionary<string, string?>(simulator.HostEnvironment)))
+    await using (var simulator = await SimulatorProcess.StartAsync())
     {
-        results["overhead_stdio_ms"] = await Scenarios.CallLatencyAsync(stdio, "get_vcenter_info", calls);
-        Console.Error.WriteLine($"   stdio {results["overhead_stdio_ms"]} ms");
+        Console.Error.WriteLine("== per-call overhead (get_vcenter_info, no vSphere round trip after login)");
+        await using (var stdio = await HostProcess.StartStdioAsync(new Dictionary<string, string?>(simulator.HostEnvironment)))
+        {
+            results["overhead_stdio_ms"] = await Scenarios.CallLatencyAsync(stdio, "get_vcenter_info", calls);
+            Console.Error.WriteLine($"   stdio {results["overhead_stdio_ms"]} ms");
+        }
+        await using (var http = await HostProcess.StartHttpAsync(new Dictionary<string, string?>(simulator.HostEnvironment)))
+        await using (var client = await http.ConnectAsync())
+        {
+            results["overhead_http_ms"] = await Scenarios.CallLatencyAsync(client, "get_vcenter_info", calls);
+            Console.Error.WriteLine($"   http  {results["overhead_http_ms"]} ms");
+        }
+
+        Console.Error.WriteLine("== cold start (process start to initialize reply, all plugins)");
+        results["cold_start_ms"] = await Scenarios.ColdStartAsync(simulator, 20);
+        Console.Error.WriteLine($"   {results["cold_start_ms"]} ms");
+
+        Console.Error.WriteLine("== memory (RSS) idle and after 10,000 calls");
+        results["memory_mb"] = await Scenarios.MemoryAsync(simulator, 10_000);
+        Console.Error.WriteLine($"   {JsonSerializer.Serialize(results["memory_mb"])}");
+
+        Console.Error.WriteLine("== concurrency: 50 HTTP clients x 200 calls, mixed reads");
+        results["concurrency"] = await Scenarios.ConcurrencyAsync(simulator, clients: 50, callsPerClient: 200);
+        Console.Error.WriteLine($"   {JsonSerializer.Serialize(results["concurrency"])}");
     }
-    await using (var http = await HostProcess.StartHttpAsync(new Dictionary<string, string?>(simulator.HostEnvironment)))
-    await using (var client = await http.ConnectAsync())
-    {
-        results["overhead_http_ms"] = await Scenarios.CallLatencyAsync(client, "get_vcenter_info", calls);
-        Console.Error.WriteLine($"   http  {results["overhead_http_ms"]} ms");
-    }
-
-    Console.Error.WriteLine("== cold start (process start to initialize reply, all plugins)");
-    results["cold_start_ms"] = await Scenarios.ColdStartAsync(simulator, 20);
-    Console.Error.WriteLine($"   {results["cold_start_ms"]} ms");
-
-    Console.Error.WriteLine("== memory (RSS) idle and after 10,000 calls");
-    results["memory_mb"] = await Scenarios.MemoryAsync(simulator, 10_000);
-    Console.Error.WriteLine($"   {JsonSerializer.Serialize(results["memory_mb"])}");
-
-    Console.Error.WriteLine("== concurrency: 50 HTTP clients x 200 calls, mixed reads");
-    results["concurrency"] = await Scenarios.ConcurrencyAsync(simulator, clients: 50, callsPerClient: 200);
-    Console.Error.WriteLine($"   {JsonSerializer.Serialize(results["concurrency"])}");
 }
 
 results["machine"] = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, dotnet = Environment.Version.ToString() };

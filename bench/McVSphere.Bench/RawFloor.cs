@@ -7,7 +7,8 @@ namespace McVSphere.Bench;
 
 /// <summary>
 /// The floor: one pre-built RetrievePropertiesEx request for the same properties as list_vms, sent with a bare
-/// HttpClient and read to the end. Login and the container view are set up before the clock starts.
+/// HttpClient and followed page by page (ContinueRetrievePropertiesEx) to the end. Login and the container view are
+/// set up before the clock starts.
 /// </summary>
 public sealed partial class RawFloor : IDisposable
 {
@@ -36,22 +37,54 @@ public sealed partial class RawFloor : IDisposable
         return floor;
     }
 
-    /// <summary>Sends the pre-built request and reads the whole response; returns its size in bytes.</summary>
-    public async Task<long> RetrieveAsync()
+    /// <summary>
+    /// Sends the pre-built request, then ContinueRetrievePropertiesEx while a page carries a token (as vCenter pages,
+    /// and the test bed at 100 objects a page), reading each response whole; returns the bytes, pages and objects read.
+    /// </summary>
+    public async Task<(long Bytes, int Pages, int Objects)> RetrieveAsync()
     {
-        using var content = new StringContent(_retrieveBody, Encoding.UTF8, "text/xml");
-        content.Headers.Add("SOAPAction", "urn:vim25/8.0");
-        using var response = await _http.PostAsync(_sdk, content);
-        response.EnsureSuccessStatusCode();
-        await using var stream = await response.Content.ReadAsStreamAsync();
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer)) > 0)
+        long bytes = 0;
+        int pages = 0, objects = 0;
+        for (var body = _retrieveBody; body is not null; pages++)
         {
-            total += read;
+            using var content = new StringContent(body, Encoding.UTF8, "text/xml");
+            content.Headers.Add("SOAPAction", "urn:vim25/8.0");
+            using var response = await _http.PostAsync(_sdk, content);
+            response.EnsureSuccessStatusCode();
+            var page = await response.Content.ReadAsByteArrayAsync();
+            bytes += page.Length;
+            objects += Occurrences(page, ObjectsStart);
+            var token = Token(page);
+            body = token is null ? null : string.Format(Envelope,
+                $"""<ContinueRetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">propertyCollector</_this><token>{token}</token></ContinueRetrievePropertiesEx>""");
         }
-        return total;
+        return (bytes, pages, objects);
+    }
+
+    private static readonly byte[] ObjectsStart = "<objects>"u8.ToArray();
+    private static readonly byte[] TokenStart = "<token>"u8.ToArray();
+    private static readonly byte[] TokenEnd = "</token>"u8.ToArray();
+
+    private static int Occurrences(ReadOnlySpan<byte> text, ReadOnlySpan<byte> what)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(what); at >= 0; at = text.IndexOf(what))
+        {
+            count++;
+            text = text[(at + what.Length)..];
+        }
+        return count;
+    }
+
+    private static string? Token(ReadOnlySpan<byte> page)
+    {
+        var start = page.IndexOf(TokenStart);
+        if (start < 0)
+        {
+            return null;
+        }
+        var rest = page[(start + TokenStart.Length)..];
+        return Encoding.UTF8.GetString(rest[..rest.IndexOf(TokenEnd)]);
     }
 
     private async Task<string> CallAsync(string body)

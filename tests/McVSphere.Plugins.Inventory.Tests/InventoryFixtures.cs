@@ -73,3 +73,14 @@ public sealed class LargeInventoryFixture : SimulatorHostFixture
 
     protected override string? Plugins => "Inventory";
 }
+
+/// <summary>The default inventory, served by a host that asks for pages of 7 objects (MCVSPHERE_PAGE_SIZE).</summary>
+public sealed class SmallPageFixture : SimulatorHostFixture
+{
+    public const int PageSize = 7;
+
+    protected override string? Plugins => "Inventory";
+
+    protected override IReadOnlyDictionary<string, string?> HostSettings =>
+        new Dictionary<string, string?> { ["MCVSPHERE_PAGE_SIZE"] = PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+}

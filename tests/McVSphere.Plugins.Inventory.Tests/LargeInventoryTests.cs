@@ -3,9 +3,57 @@ using McVSphere.Testing;
 
 namespace McVSphere.Plugins.Inventory.Tests;
 
-/// <summary>Listings over 5,000 VMs: filters and limits keep answers small, and total still counts every match.</summary>
+/// <summary>
+/// Listings over 5,000 VMs: filters and limits keep answers small, and total still counts every match. The simulator
+/// pages RetrievePropertiesEx as vCenter may, at most 100 objects a page.
+/// </summary>
 public class LargeInventoryTests(LargeInventoryFixture fixture) : IClassFixture<LargeInventoryFixture>
 {
+    /// <summary>The simulator's cap on objects per page (its -retrieve-max-objects default).</summary>
+    private const int ServerPageCap = 100;
+
+    [Fact]
+    public async Task List_vms_reads_every_100_object_page_and_equals_a_direct_read()
+    {
+        var simulator = fixture.Simulator;
+        using var direct = await RawVimSession.LoginAsync(simulator.Url, simulator.User, simulator.Password);
+        var vmPages = await direct.RetrieveAllNamesAsync(await direct.CreateViewAsync("VirtualMachine"), "VirtualMachine");
+        // What list_vms reads: the VMs and everything that places them (InventorySnapshot), in one paged read.
+        var snapshotView = await direct.CreateViewAsync("VirtualMachine", "Folder", "Datacenter", "ComputeResource", "ResourcePool", "HostSystem");
+        var snapshotObjects = (await direct.RetrieveAllNamesAsync(snapshotView, "ManagedEntity")).Sum(page => page.Names.Count);
+
+        var before = await RawVimSession.PagingStatsAsync(simulator.Url);
+        var listing = await fixture.Client.CallJsonAsync("list_vms", new { });
+        var after = await RawVimSession.PagingStatsAsync(simulator.Url);
+
+        Assert.Equal(LargeInventoryFixture.VmCount / ServerPageCap, vmPages.Count);
+        Assert.All(vmPages, page => Assert.Equal(ServerPageCap, page.Names.Count));
+        var directNames = vmPages.SelectMany(page => page.Names).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(LargeInventoryFixture.VmCount, listing.Int("total"));
+        Assert.Equal(directNames, listing.Items().Strings().Order(StringComparer.Ordinal).ToArray());
+        // One RetrievePropertiesEx, then one ContinueRetrievePropertiesEx per further page of 100 objects, none cancelled.
+        Assert.Equal(1, after["RetrievePropertiesEx"] - before["RetrievePropertiesEx"]);
+        Assert.Equal((snapshotObjects + ServerPageCap - 1) / ServerPageCap - 1, after["ContinueRetrievePropertiesEx"] - before["ContinueRetrievePropertiesEx"]);
+        Assert.Equal(0, after["CancelRetrievePropertiesEx"] - before["CancelRetrievePropertiesEx"]);
+        Assert.Equal(before["pending"], after["pending"]);
+    }
+
+    [Fact]
+    public async Task A_retrieval_token_is_refused_to_another_session()
+    {
+        var simulator = fixture.Simulator;
+        using var owner = await RawVimSession.LoginAsync(simulator.Url, simulator.User, simulator.Password);
+        using var other = await RawVimSession.LoginAsync(simulator.Url, simulator.User, simulator.Password);
+        var first = await owner.RetrieveNamesAsync(await owner.CreateViewAsync("VirtualMachine"), "VirtualMachine");
+        Assert.NotNull(first.Token);
+
+        var refused = await Assert.ThrowsAsync<RawVimFaultException>(() => other.ContinueAsync(first.Token!));
+
+        Assert.Equal("InvalidArgument", refused.FaultType);
+        Assert.Equal("token", refused.InvalidProperty);
+        Assert.Equal(ServerPageCap, (await owner.ContinueAsync(first.Token!)).Names.Count);
+    }
+
     [Fact]
     public async Task List_vms_with_a_pattern_and_a_limit_returns_a_page_and_the_total()
     {

@@ -31,6 +31,22 @@ public class McVSphereOptionsReaderTests
     }
 
     [Fact]
+    public void The_page_size_defaults_to_1000_and_takes_a_number_of_objects()
+    {
+        Assert.Equal(1000, Read(VCenter).PageSize);
+        Assert.Equal(250, Read(new(VCenter) { ["MCVSPHERE_PAGE_SIZE"] = "250" }).PageSize);
+
+        foreach (var bad in new[] { "0", "-5", "10001", "many" })
+        {
+            var ex = Assert.Throws<HostConfigurationException>(() => Read(new(VCenter) { ["MCVSPHERE_PAGE_SIZE"] = bad }));
+            var problem = Assert.Single(ex.Problems);
+            Assert.StartsWith("MCVSPHERE_PAGE_SIZE:", problem);
+            Assert.Contains($"'{bad}'", problem);
+            Assert.Contains("1 to 10000", problem);
+        }
+    }
+
+    [Fact]
     public void Without_vcenter_or_simulator_the_error_names_both_ways()
     {
         var ex = Assert.Throws<HostConfigurationException>(() => Read([]));

@@ -38,7 +38,7 @@ func main() {
 	useTLS := flag.Bool("tls", false, "serve https with the simulator's self-signed certificate")
 	username := flag.String("username", "user", "login user name")
 	password := flag.String("password", "pass", "login password")
-	idle := flag.Duration("session-idle", 0, "expire sessions idle for this long (0: never)")
+	idle := flag.Duration("session-idle", 30*time.Minute, "expire sessions idle for this long, as vCenter does after 30 minutes (0: never)")
 	flag.Parse()
 
 	// The stock model writes five files per VM; the caller should point TMPDIR at a tmpfs for speed.

@@ -140,6 +140,9 @@ func (rt *sdkRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 
+	if rt.servePropertyPaging(w, r, body) {
+		return
+	}
 	if res := rt.dispatch(r, body); res != nil {
 		writeSOAP(w, res)
 		return

@@ -16,6 +16,7 @@ public static class HostSettings
     public static readonly SettingDefinition VCenterCluster = new("VCENTER_CLUSTER", "vCenter", "Default cluster for tools that need one.", "the first cluster");
     public static readonly SettingDefinition VCenterDatastore = new("VCENTER_DATASTORE", "vCenter", "Default datastore for new VMs and disks.", "the datastore with most free space");
     public static readonly SettingDefinition VCenterNetwork = new("VCENTER_NETWORK", "vCenter", "Default network for new NICs.", "\"VM Network\", else the first network");
+    public static readonly SettingDefinition PageSize = new("MCVSPHERE_PAGE_SIZE", "vCenter", "Objects asked for per PropertyCollector page (RetrievePropertiesEx maxObjects), 1 to 10000. Bulk reads follow the pages to the end; vCenter may return fewer per page.", "1000");
 
     public static readonly SettingDefinition Transport = new("MCP_TRANSPORT", "Transport", "stdio or streamable-http.", "stdio");
     public static readonly SettingDefinition HttpHost = new("MCP_HOST", "Transport", "HTTP bind address. Without OAuth only loopback addresses are allowed, unless MCP_ALLOW_UNAUTHENTICATED=true.", "127.0.0.1");
@@ -63,7 +64,7 @@ public static class HostSettings
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint,
-        VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork,
+        VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork, PageSize,
         Transport, HttpHost, HttpPort, HttpStateless,
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
         RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,

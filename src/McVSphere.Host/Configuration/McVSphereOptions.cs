@@ -18,6 +18,9 @@ public sealed record VCenterSettings(string Server, string User, string Password
 {
     /// <inheritdoc />
     public override string ToString() => $"{User}@{Server}";
+
+    /// <summary>Objects asked for per PropertyCollector page (MCVSPHERE_PAGE_SIZE).</summary>
+    public int PageSize { get; init; } = 1000;
 }
 
 /// <summary>Defaults the tools use where an argument is left out.</summary>
@@ -36,6 +39,9 @@ public sealed record McVSphereOptions
     public string SimulatorArguments { get; init; } = "";
 
     public PlacementDefaults Defaults { get; init; } = new(null, null, null, null);
+
+    /// <summary>Objects asked for per PropertyCollector page (MCVSPHERE_PAGE_SIZE).</summary>
+    public int PageSize { get; init; } = 1000;
 
     public McpTransportKind Transport { get; init; }
 

@@ -26,6 +26,7 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
             Defaults = new PlacementDefaults(
                 Get(HostSettings.VCenterDatacenter), Get(HostSettings.VCenterCluster),
                 Get(HostSettings.VCenterDatastore), Get(HostSettings.VCenterNetwork)),
+            PageSize = ReadPageSize(),
             Transport = ReadTransport(),
             HttpHost = Get(HostSettings.HttpHost) ?? HostSettings.HttpHost.Default!,
             HttpPort = ReadPort(),
@@ -149,6 +150,21 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
         }
         Problem(HostSettings.HttpPort, $"'{text}' is not a TCP port; use a number from 1 to 65535 (0 picks a free port).");
         return 0;
+    }
+
+    private int ReadPageSize()
+    {
+        var text = Get(HostSettings.PageSize);
+        if (text is null)
+        {
+            return int.Parse(HostSettings.PageSize.Default!, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= 10000)
+        {
+            return size;
+        }
+        Problem(HostSettings.PageSize, $"'{text}' is not a page size; use a number of objects from 1 to 10000.");
+        return 1;
     }
 
     private LogLevel ReadLogLevel()

@@ -52,7 +52,7 @@ public static class McVSphereServer
     {
         logging.AddMcVSphereLogging(options.LogLevel);
         services.AddSingleton(options);
-        services.AddVSphereSession(vcenter, options.Defaults, isSimulator);
+        services.AddVSphereSession(vcenter with { PageSize = options.PageSize }, options.Defaults, isSimulator);
         services.AddMcVSphereAccessControl(options);
     }
 

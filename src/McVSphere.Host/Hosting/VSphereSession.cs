@@ -37,5 +37,6 @@ public static class VSphereSessionServiceCollectionExtensions
         Insecure = vcenter.Insecure,
         CaBundlePath = vcenter.CaBundlePath,
         Thumbprint = vcenter.Thumbprint,
+        PropertyPageSize = vcenter.PageSize,
     };
 }
