@@ -190,7 +190,29 @@ func strictDecodingFault(body []byte) string {
 
 type strictWalker struct {
 	dec     *xml.Decoder
-	context []string // outermost first
+	context []strictFrame // outermost first; rendered only for a fault
+}
+
+// strictFrame is one level of the fault's context: a method's parameters, a data object, or a property.
+type strictFrame struct {
+	method       string       // call information for this method
+	object       reflect.Type // or a serialized data object of this type
+	property     string       // or this property, declared as static
+	static       reflect.Type
+	line, column int
+}
+
+func (f strictFrame) String() string {
+	var what string
+	switch {
+	case f.property != "":
+		what = fmt.Sprintf("property %q of static type %s", f.property, staticTypeName(f.static))
+	case f.method != "":
+		what = "call information for method " + f.method
+	default:
+		what = "serialized DataObject of type " + f.object.Name()
+	}
+	return fmt.Sprintf("while parsing %s\nat line %d, column %d", what, f.line, f.column)
 }
 
 // errRefused stops the walk; the message is in the walker's result.
@@ -198,20 +220,21 @@ type errRefused struct{ msg string }
 
 func (e *errRefused) Error() string { return e.msg }
 
-func (w *strictWalker) at() string {
-	line, column := w.dec.InputPos()
-	return fmt.Sprintf("at line %d, column %d", line, column)
+func (w *strictWalker) frame(f strictFrame) strictFrame {
+	f.line, f.column = w.dec.InputPos()
+	return f
 }
 
+// refuse builds the fault string: what was wrong (head, at the current position), then the context, innermost first.
 func (w *strictWalker) refuse(head string) error {
+	line, column := w.dec.InputPos()
 	var b strings.Builder
-	b.WriteString(head)
-	b.WriteString("\n")
+	fmt.Fprintf(&b, "%s\nat line %d, column %d", head, line, column)
 	for i := len(w.context) - 1; i >= 0; i-- {
-		b.WriteString("\n")
-		b.WriteString(w.context[i])
+		b.WriteString("\n\n")
+		b.WriteString(w.context[i].String())
 	}
-	b.WriteString("\nwhile parsing SOAP body\n\nwhile parsing SOAP envelope")
+	b.WriteString("\n\nwhile parsing SOAP body\n\nwhile parsing SOAP envelope")
 	return &errRefused{msg: b.String()}
 }
 
@@ -243,7 +266,7 @@ func (w *strictWalker) envelope() (string, error) {
 				if f, ok := req.FieldByName("Req"); ok && f.Tag.Get("xml") == "-" && f.Type.Kind() == reflect.Struct {
 					req = f.Type
 				}
-				err := w.object(req, "call information for method "+t.Name.Local)
+				err := w.object(req, w.frame(strictFrame{method: t.Name.Local}))
 				if r, ok := err.(*errRefused); ok {
 					return r.msg, nil
 				}
@@ -255,11 +278,10 @@ func (w *strictWalker) envelope() (string, error) {
 	}
 }
 
-// object checks the children of the current element against the properties of t. what names the element for the
-// fault ("serialized DataObject of type X" or "call information for method M").
-func (w *strictWalker) object(t reflect.Type, what string) error {
+// object checks the children of the current element against the properties of t; self describes the element (a
+// method's parameters or a data object) for the fault.
+func (w *strictWalker) object(t reflect.Type, self strictFrame) error {
 	st := strictTypeOf(t)
-	frame := "while parsing " + what + "\n" + w.at()
 	last := -1
 	for {
 		tok, err := w.dec.Token()
@@ -270,10 +292,11 @@ func (w *strictWalker) object(t reflect.Type, what string) error {
 		case xml.StartElement:
 			i, known := st.index[child.Name.Local]
 			if !known || i < last || (i == last && !st.fields[i].repeated) {
-				return w.refuse(fmt.Sprintf("Unexpected element tag %q seen while parsing %s\n%s", child.Name.Local, what, w.at()))
+				head := strings.TrimPrefix(strings.SplitN(self.String(), "\n", 2)[0], "while parsing ")
+				return w.refuse(fmt.Sprintf("Unexpected element tag %q seen while parsing %s", child.Name.Local, head))
 			}
 			last = i
-			w.context = append(w.context, frame)
+			w.context = append(w.context, self)
 			if err := w.value(child, st.fields[i]); err != nil {
 				return err
 			}
@@ -301,8 +324,7 @@ func (w *strictWalker) value(start xml.StartElement, field strictField) error {
 			return w.dec.Skip() // an XML Schema type, or one the registry does not know
 		}
 	case field.typ == anyTypeType:
-		return w.refuse(fmt.Sprintf("Unable to determine type of Any\nwhile parsing property %q of static type anyType\n%s",
-			field.name, w.at()))
+		return w.refuse(fmt.Sprintf("Unable to determine type of Any\nwhile parsing property %q of static type anyType", field.name))
 	case field.typ.Kind() == reflect.Interface:
 		t, ok := types.TypeFunc()(staticTypeName(field.typ))
 		if !ok {
@@ -313,9 +335,8 @@ func (w *strictWalker) value(start xml.StartElement, field strictField) error {
 	if !isComplex(actual) {
 		return w.dec.Skip()
 	}
-	w.context = append(w.context,
-		fmt.Sprintf("while parsing property %q of static type %s\n%s", field.name, staticTypeName(field.typ), w.at()))
-	if err := w.object(actual, "serialized DataObject of type "+actual.Name()); err != nil {
+	w.context = append(w.context, w.frame(strictFrame{property: field.name, static: field.typ}))
+	if err := w.object(actual, w.frame(strictFrame{object: actual})); err != nil {
 		return err
 	}
 	w.context = w.context[:len(w.context)-1]

@@ -136,3 +136,24 @@ func TestStrictDecodingFaultOnTheWire(t *testing.T) {
 		t.Fatalf("with the check off: %d %s", status, out)
 	}
 }
+
+// BenchmarkStrictDecoding measures the check on a small property read and on a reconfiguration with 1,000 devices.
+func BenchmarkStrictDecoding(b *testing.B) {
+	small := []byte(soapEnvelope(`<RetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">propertyCollector</_this>` +
+		`<specSet><propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet><objectSet><obj type="VirtualMachine">vm-1</obj></objectSet>` +
+		`</specSet><options><maxObjects>100</maxObjects></options></RetrievePropertiesEx>`))
+	large := []byte(reconfigure(strings.Repeat(diskChange, 1000)))
+	for _, c := range []struct {
+		name string
+		body []byte
+	}{{"small", small}, {"1000-devices", large}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.body)))
+			for i := 0; i < b.N; i++ {
+				if msg := strictDecodingFault(c.body); msg != "" {
+					b.Fatal(msg)
+				}
+			}
+		})
+	}
+}
