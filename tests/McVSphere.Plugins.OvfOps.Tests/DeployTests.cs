@@ -33,6 +33,26 @@ public sealed class DeployTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
     }
 
     [Fact]
+    public async Task Deploys_an_ovf_with_vmware_extra_config_which_the_vm_then_has()
+    {
+        // CreateImportSpec turns vmw:ExtraConfig into configSpec.extraConfig with xsd:string values; ImportVApp must get
+        // them back typed (vCenter refuses an untyped anyType value, and so does the test bed).
+        var name = fixture.UniqueName("ovf-extra");
+        var disk = new TestDisk("disk1.vmdk", TestPackages.KnownBytes(64 << 10, seed: 5));
+        TestPackages.WriteOvf(fixture.RootPath(name), name, [disk], ["VM Network"],
+            new Dictionary<string, string> { ["guestinfo.appliance.role"] = "frontend", ["disk.EnableUUID"] = "TRUE" });
+
+        await fixture.Client.CallJsonAsync("deploy_ovf", new { ovf_path = $"{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore });
+
+        var vm = await fixture.VSphere.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, name);
+        var content = await fixture.VSphere.Properties.RetrieveAsync(vm.Ref, ["config.extraConfig"]);
+        var extraConfig = content.GetArray("config.extraConfig").OfType<VimObject>()
+            .ToDictionary(option => option.GetString("key") ?? "", option => option.GetString("value"));
+        Assert.Equal("frontend", extraConfig["guestinfo.appliance.role"]);
+        Assert.Equal("TRUE", extraConfig["disk.EnableUUID"]);
+    }
+
+    [Fact]
     public async Task Deploys_an_ova_from_a_datastore_with_a_network_map_and_powers_it_on()
     {
         var name = fixture.UniqueName("ova");

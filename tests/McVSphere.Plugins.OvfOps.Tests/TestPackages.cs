@@ -21,7 +21,9 @@ public static class TestPackages
         return bytes;
     }
 
-    public static string Descriptor(string systemName, IReadOnlyList<TestDisk> disks, IReadOnlyList<string> networks)
+    /// <summary>An OVF 1.0 descriptor; <paramref name="extraConfig"/> becomes vmw:ExtraConfig entries, as exported appliances carry.</summary>
+    public static string Descriptor(string systemName, IReadOnlyList<TestDisk> disks, IReadOnlyList<string> networks,
+        IReadOnlyDictionary<string, string>? extraConfig = null)
     {
         var text = new StringBuilder();
         text.AppendLine("""<?xml version="1.0" encoding="UTF-8"?>""");
@@ -60,6 +62,10 @@ public static class TestPackages
         {
             text.AppendLine($"""      <Item><rasd:AddressOnParent>{7 + i}</rasd:AddressOnParent><rasd:AutomaticAllocation>true</rasd:AutomaticAllocation><rasd:Connection>{networks[i]}</rasd:Connection><rasd:ElementName>Network adapter {i + 1}</rasd:ElementName><rasd:InstanceID>{instance++}</rasd:InstanceID><rasd:ResourceSubType>VmxNet3</rasd:ResourceSubType><rasd:ResourceType>10</rasd:ResourceType></Item>""");
         }
+        foreach (var (key, value) in extraConfig ?? new Dictionary<string, string>())
+        {
+            text.AppendLine($"""      <vmw:ExtraConfig ovf:required="false" vmw:key="{key}" vmw:value="{value}"/>""");
+        }
         text.AppendLine("    </VirtualHardwareSection>");
         text.AppendLine("  </VirtualSystem>");
         text.AppendLine("</Envelope>");
@@ -67,11 +73,12 @@ public static class TestPackages
     }
 
     /// <summary>Writes &lt;name&gt;.ovf and its disks into <paramref name="directory"/>; returns the descriptor's path.</summary>
-    public static string WriteOvf(string directory, string name, IReadOnlyList<TestDisk> disks, IReadOnlyList<string> networks)
+    public static string WriteOvf(string directory, string name, IReadOnlyList<TestDisk> disks, IReadOnlyList<string> networks,
+        IReadOnlyDictionary<string, string>? extraConfig = null)
     {
         Directory.CreateDirectory(directory);
         var descriptor = Path.Combine(directory, name + ".ovf");
-        File.WriteAllText(descriptor, Descriptor(name, disks, networks));
+        File.WriteAllText(descriptor, Descriptor(name, disks, networks, extraConfig));
         foreach (var disk in disks)
         {
             File.WriteAllBytes(Path.Combine(directory, disk.File), disk.Content);

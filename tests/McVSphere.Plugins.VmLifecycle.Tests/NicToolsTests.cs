@@ -48,6 +48,27 @@ public sealed class NicToolsTests(VmLifecycleFixture fixture) : IClassFixture<Vm
     }
 
     [Fact]
+    public async Task Adds_and_moves_adapters_on_an_nsx_opaque_network()
+    {
+        // summary is declared NetworkSummary: the test bed, like vCenter, rejects reads of summary.opaqueNetworkId.
+        var name = await fixture.CreateVmAsync("nics-nsx");
+
+        var added = await fixture.Client.CallJsonAsync("add_nic", new { vm_name = name, network = "DC0_NSX0" });
+        Assert.Equal("opaque", added.GetProperty("nic").GetProperty("network_type").GetString());
+        Assert.Equal("ls-dc0_nsx0", added.GetProperty("nic").GetProperty("network").GetString());
+        var label = added.GetProperty("nic").GetProperty("label").GetString()!;
+        var nics = (await fixture.DevicesAsync(name)).OfType<VirtualEthernetCard>().ToDictionary(nic => nic.DeviceInfo!.Label);
+        var backing = Assert.IsType<VirtualEthernetCardOpaqueNetworkBackingInfo>(nics[label].Backing);
+        Assert.Equal("ls-dc0_nsx0", backing.OpaqueNetworkId);
+        Assert.Equal("nsx.LogicalSwitch", backing.OpaqueNetworkType);
+
+        var original = nics.Values.Single(nic => nic.DeviceInfo!.Label != label).DeviceInfo!.Label;
+        await fixture.Client.CallJsonAsync("change_nic_network", new { vm_name = name, nic_label = original, new_network = "DC0_NSX0" });
+        var moved = (await fixture.DevicesAsync(name)).OfType<VirtualEthernetCard>().Single(nic => nic.DeviceInfo!.Label == original);
+        Assert.Equal("ls-dc0_nsx0", Assert.IsType<VirtualEthernetCardOpaqueNetworkBackingInfo>(moved.Backing).OpaqueNetworkId);
+    }
+
+    [Fact]
     public async Task Moves_connects_readdresses_and_removes_an_adapter()
     {
         var name = await fixture.CreateVmAsync("nics-change");

@@ -21,8 +21,8 @@ public class VmLifecycleFixture : SimulatorHostFixture, IAsyncLifetime
 
     protected override string? Plugins => "VmLifecycle";
 
-    /// <summary>A second datastore (LocalDS_1) to move VMs and disks to.</summary>
-    protected override string[] SimulatorFlags => ["-ds", "2"];
+    /// <summary>A second datastore (LocalDS_1) to move VMs and disks to, and an NSX opaque network (DC0_NSX0).</summary>
+    protected override string[] SimulatorFlags => ["-ds", "2", "-opaque-network", "1"];
 
     // Re-implemented so that xunit runs these, which extend the base fixture's.
     async Task IAsyncLifetime.InitializeAsync()

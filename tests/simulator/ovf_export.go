@@ -29,7 +29,8 @@ package main
 // CreateImportSpec is the stock one, after two fixes to the descriptor that keep it from dropping or crashing on
 // descriptors vSphere writes: ResourceSubType lsilogicsas is mapped to the stock name lsilogic-sas, and a CD-ROM
 // whose parent is not an IDE controller (the stock code only handles IDE, and panics otherwise) is moved to the
-// first IDE controller, or left out with a warning when there is none.
+// first IDE controller, or left out with a warning when there is none. The result also carries the descriptor's
+// vmw:ExtraConfig entries (VirtualHardwareSection) as configSpec.extraConfig, as vCenter's does.
 
 import (
 	"encoding/xml"
@@ -215,8 +216,32 @@ func (m *ovfManager) CreateImportSpec(ctx *simulator.Context, req *types.CreateI
 	res = m.OvfManager.CreateImportSpec(ctx, &r)
 	if body, ok := res.(*methods.CreateImportSpecBody); ok && body.Res != nil {
 		body.Res.Returnval.Warning = append(body.Res.Returnval.Warning, warnings...)
+		if spec, ok := body.Res.Returnval.ImportSpec.(*types.VirtualMachineImportSpec); ok {
+			spec.ConfigSpec.ExtraConfig = append(spec.ConfigSpec.ExtraConfig, ovfExtraConfig(req.OvfDescriptor)...)
+		}
 	}
 	return res
+}
+
+// ovfExtraConfig turns the vmw:ExtraConfig entries of the VirtualHardwareSection into configSpec.extraConfig, as
+// vCenter does (the stock method ignores them): each vmw:key / vmw:value becomes an OptionValue with a string value.
+func ovfExtraConfig(descriptor string) []types.BaseOptionValue {
+	var env struct {
+		Entries []struct {
+			Key   string `xml:"http://www.vmware.com/schema/ovf key,attr"`
+			Value string `xml:"http://www.vmware.com/schema/ovf value,attr"`
+		} `xml:"VirtualSystem>VirtualHardwareSection>ExtraConfig"`
+	}
+	if err := xml.Unmarshal([]byte(descriptor), &env); err != nil {
+		return nil
+	}
+	var options []types.BaseOptionValue
+	for _, e := range env.Entries {
+		if e.Key != "" {
+			options = append(options, &types.OptionValue{Key: e.Key, Value: e.Value})
+		}
+	}
+	return options
 }
 
 // ovfImportFixups rewrites what the stock CreateImportSpec cannot take (see the top of this file).

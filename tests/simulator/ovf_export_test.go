@@ -391,3 +391,29 @@ func TestOvfParseDescriptorListsNetworks(t *testing.T) {
 	_, err = methods.ParseDescriptor(env.ctx, env.client.Client, &types.ParseDescriptor{This: m.Reference(), OvfDescriptor: "<Envelope"})
 	gxExpectFault(t, "invalid descriptor", err, &types.InvalidArgument{})
 }
+
+func TestOvfCreateImportSpecCarriesExtraConfig(t *testing.T) {
+	env := gxStart(t, false)
+	data := gxRandom(4096, 7)
+	descriptor := strings.Replace(fmt.Sprintf(gxApplianceOVF, len(data)), "    </VirtualHardwareSection>",
+		`      <vmw:ExtraConfig ovf:required="false" vmw:key="guestinfo.appliance.role" vmw:value="frontend"/>
+      <vmw:ExtraConfig ovf:required="false" vmw:key="disk.EnableUUID" vmw:value="TRUE"/>
+    </VirtualHardwareSection>`, 1)
+
+	// govmomi writes the values back typed (xsd:string), which the strict decoder accepts.
+	lease, vm := env.gxImport(descriptor, "with-extra-config", data)
+	if err := lease.Complete(env.ctx); err != nil {
+		t.Fatal(err)
+	}
+	var props mo.VirtualMachine
+	if err := vm.Properties(env.ctx, vm.Reference(), []string{"config.extraConfig"}, &props); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]interface{}{}
+	for _, o := range props.Config.ExtraConfig {
+		got[o.GetOptionValue().Key] = o.GetOptionValue().Value
+	}
+	if got["guestinfo.appliance.role"] != "frontend" || got["disk.EnableUUID"] != "TRUE" {
+		t.Fatalf("extraConfig %v", got)
+	}
+}

@@ -140,6 +140,10 @@ func (rt *sdkRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 
+	if res := checkRequest(body); res != nil {
+		writeSOAP(w, res)
+		return
+	}
 	if rt.servePropertyPaging(w, r, body) {
 		return
 	}

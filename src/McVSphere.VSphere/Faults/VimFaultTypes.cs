@@ -25,6 +25,9 @@ public static class VimFaultTypes
     public const string DuplicateName = "DuplicateName";
     /// <summary>An argument was invalid, named by <see cref="VimFaultException.InvalidProperty"/>.</summary>
     public const string InvalidArgument = "InvalidArgument";
+    /// <summary>A property path that the PropertyCollector rejects (unknown, a subtype's member, through an array),
+    /// named by <see cref="VimFaultException.InvalidProperty"/>.</summary>
+    public const string InvalidProperty = "InvalidProperty";
     /// <summary>VMware Tools in the guest cannot run guest operations now.</summary>
     public const string GuestOperationsUnavailable = "GuestOperationsUnavailable";
     /// <summary>The guest rejected the guest credentials.</summary>

@@ -9,7 +9,14 @@ namespace McVSphere.VSphere;
 /// </summary>
 internal static class VimFaults
 {
-    public static VimFaultException Create(string faultType, string? serverMessage, VimObject? fault, ManagedObjectReference? task = null)
+    public static VimFaultException Create(string faultType, string? serverMessage, VimObject? fault, ManagedObjectReference? task = null) =>
+        new(faultType, $"{faultType}: {Describe(faultType, serverMessage, fault)}", fault, task);
+
+    /// <summary>For a property of a read that the server listed in <c>missingSet</c> instead of returning it.</summary>
+    public static VimFaultException MissingProperty(ManagedObjectReference obj, string path, string faultType, string? serverMessage, VimObject? fault) =>
+        new(faultType, $"{faultType}: the property '{path}' of {obj} could not be read: {Describe(faultType, serverMessage, fault)}", fault);
+
+    private static string Describe(string faultType, string? serverMessage, VimObject? fault)
     {
         string? Field(string name) => fault?[name] switch
         {
@@ -18,7 +25,7 @@ internal static class VimFaults
             _ => null,
         };
 
-        var text = faultType switch
+        return faultType switch
         {
             VimFaultTypes.MethodNotFound =>
                 $"{Field("method") ?? "This operation"} is not supported by this server ({Field("receiver") ?? serverMessage}).",
@@ -26,6 +33,8 @@ internal static class VimFaults
                 $"The object {Field("obj") ?? ""} does not exist on this server: it was deleted, or this server does not support it.",
             VimFaultTypes.InvalidLogin => "Login failed: the user name or password is incorrect.",
             VimFaultTypes.NotAuthenticated => "The session is not logged in (it expired or was terminated).",
+            VimFaultTypes.InvalidProperty =>
+                $"The server rejected the property path '{Field("name") ?? "(not named by the server)"}': it is not a property of the declared type (a member of a subtype, or a path through an array).",
             _ when IsUseful(serverMessage) => serverMessage!,
             VimFaultTypes.InvalidPowerState =>
                 $"The operation is not allowed in the VM's current power state{Clause("current", Field("existingState"))}{Clause("requested", Field("requestedState"))}.",
@@ -43,7 +52,6 @@ internal static class VimFaults
             VimFaultTypes.RequestCanceled => "The operation was cancelled.",
             _ => "The server reported this fault without a message.",
         };
-        return new VimFaultException(faultType, $"{faultType}: {text}", fault, task);
     }
 
     /// <summary>For a call that needs a manager the server does not have (an ESXi host has no EventManager).</summary>

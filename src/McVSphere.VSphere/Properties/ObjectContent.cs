@@ -2,25 +2,18 @@ using McVSphere.VSphere.Vim;
 
 namespace McVSphere.VSphere.Properties;
 
-/// <summary>A property the server could not return for an object, and why.</summary>
-/// <param name="Path">The property path that was asked for.</param>
-/// <param name="FaultType">The vim25 fault type, e.g. <c>NoPermission</c> or <c>InvalidProperty</c>.</param>
-/// <param name="Message">The server's message, if any.</param>
-public sealed record MissingProperty(string Path, string FaultType, string? Message);
-
 /// <summary>
-/// One object of a property read: its reference, the properties that are set (unset ones are absent), and those the
-/// server could not read. The indexer also reaches inside a retrieved data object: with <c>summary</c> retrieved,
+/// One object of a property read: its reference and the properties that are set (unset ones are absent; a property
+/// the server could not read fails the read instead). The indexer also reaches inside a retrieved data object: with <c>summary</c> retrieved,
 /// <c>content["summary.config.name"]</c> works.
 /// </summary>
 public sealed class ObjectContent : IVimValueLookup
 {
     /// <summary>Creates the content of one object.</summary>
-    public ObjectContent(ManagedObjectReference reference, IReadOnlyDictionary<string, VimValue> properties, IReadOnlyList<MissingProperty> missing)
+    public ObjectContent(ManagedObjectReference reference, IReadOnlyDictionary<string, VimValue> properties)
     {
         Ref = reference;
         Properties = properties;
-        Missing = missing;
     }
 
     /// <summary>The object.</summary>
@@ -28,9 +21,6 @@ public sealed class ObjectContent : IVimValueLookup
 
     /// <summary>The retrieved properties that are set, by the path that was asked for.</summary>
     public IReadOnlyDictionary<string, VimValue> Properties { get; }
-
-    /// <summary>The properties the server could not read (no permission, not found...).</summary>
-    public IReadOnlyList<MissingProperty> Missing { get; }
 
     /// <inheritdoc />
     public VimValue? this[string path]
@@ -55,5 +45,5 @@ public sealed class ObjectContent : IVimValueLookup
     }
 
     /// <summary>The object and the number of properties.</summary>
-    public override string ToString() => $"{Ref} ({Properties.Count} properties, {Missing.Count} missing)";
+    public override string ToString() => $"{Ref} ({Properties.Count} properties)";
 }

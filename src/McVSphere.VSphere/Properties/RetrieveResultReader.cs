@@ -84,12 +84,17 @@ internal static class RetrieveResultReader
         {
             throw new XmlException("A RetrievePropertiesEx object has no obj reference.");
         }
-        // vCenter reports a dead session as a fault; the simulator answers 200 with every property missing instead.
-        if (missing?.Find(property => property.FaultType == VimFaultTypes.NotAuthenticated) is { } unauthenticated)
+        if (missing is not null)
         {
-            throw VimFaults.Create(VimFaultTypes.NotAuthenticated, unauthenticated.Message, null);
+            // vCenter reports a dead session as a fault; the simulator answers 200 with every property missing instead.
+            // Any other missing property is an error too: vCenter leaves unset properties out of propSet, so missingSet
+            // means the value could not be read (no permission, a path it rejects, a server-side failure).
+            var first = missing.Find(property => property.FaultType == VimFaultTypes.NotAuthenticated) ?? missing[0];
+            throw first.FaultType == VimFaultTypes.NotAuthenticated
+                ? VimFaults.Create(VimFaultTypes.NotAuthenticated, first.Message, null)
+                : VimFaults.MissingProperty(reference, first.Path, first.FaultType, first.Message, first.Fault);
         }
-        return new ObjectContent(reference, properties, (IReadOnlyList<MissingProperty>?)missing ?? []);
+        return new ObjectContent(reference, properties);
     }
 
     private static async ValueTask ReadPropertyAsync(XmlReader reader, Dictionary<string, VimValue> properties)
@@ -146,6 +151,9 @@ internal static class RetrieveResultReader
             while (await SoapResponseReader.NextChildAsync(reader).ConfigureAwait(false));
         }
         var fault = localizedFault?.GetObject("fault");
-        return new MissingProperty(path, fault?.TypeName ?? "SystemError", localizedFault?.GetString("localizedMessage"));
+        return new MissingProperty(path, fault?.TypeName ?? "SystemError", localizedFault?.GetString("localizedMessage"), fault);
     }
+
+    /// <summary>A property the server could not return for an object, and why.</summary>
+    private sealed record MissingProperty(string Path, string FaultType, string? Message, VimObject? Fault);
 }

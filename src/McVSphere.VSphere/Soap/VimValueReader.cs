@@ -68,13 +68,15 @@ internal static class VimValueReader
             return EmptyValue(typeName, referenceType);
         }
         return referenceType is not null
-            ? new ManagedObjectReference(referenceType, text)
+            ? new ManagedObjectReference(referenceType, text) { InAnyType = typeName is not null }
             : new VimPrimitive(typeName, text);
     }
 
     /// <summary>
-    /// The local part of the element's <c>xsi:type</c> (<c>xsd:int</c> → <c>int</c>), or null; atomized in the reader's
-    /// name table, so that the values of a bulk read share one string per type.
+    /// The element's <c>xsi:type</c>, or null: a vim25 type by its local name (<c>VirtualDisk</c>), an XML Schema type
+    /// qualified as <c>xsd:int</c> whatever prefix the server used (such a value sits in an <c>anyType</c> field, and is
+    /// written back with its type). Atomized in the reader's name table, so that the values of a bulk read share one
+    /// string per type.
     /// </summary>
     public static string? ReadXsiType(XmlReader reader)
     {
@@ -84,7 +86,12 @@ internal static class VimValueReader
             return null;
         }
         var colon = qualified.IndexOf(':', StringComparison.Ordinal);
-        return reader.NameTable.Add(colon < 0 ? qualified : qualified[(colon + 1)..]);
+        if (colon < 0)
+        {
+            return reader.NameTable.Add(qualified);
+        }
+        var local = qualified[(colon + 1)..];
+        return reader.NameTable.Add(reader.LookupNamespace(qualified[..colon]) == XmlNames.XmlSchema ? XmlNames.XmlSchemaPrefix + local : local);
     }
 
     private static VimValue EmptyValue(string? typeName, string? referenceType)

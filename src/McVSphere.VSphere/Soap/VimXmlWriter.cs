@@ -167,7 +167,7 @@ public sealed class VimXmlWriter
         switch (value)
         {
             case ManagedObjectReference reference:
-                WriteReference(name, reference, typed);
+                WriteReference(name, reference, typed || reference.InAnyType);
                 break;
             case VimArray { TypeName: { } arrayType } array when arrayType.StartsWith("ArrayOf", StringComparison.Ordinal):
                 _xml.WriteStartElement(name, XmlNames.Vim25);
@@ -199,9 +199,11 @@ public sealed class VimXmlWriter
                 break;
             case VimPrimitive primitive:
                 _xml.WriteStartElement(name, XmlNames.Vim25);
-                if (primitive.TypeName is not null && (typed || !XmlNames.IsXmlSchemaType(primitive.TypeName)))
+                // A primitive read with its XML Schema type sat in an anyType field, where vCenter needs the type back.
+                if (primitive.TypeName is { } primitiveType &&
+                    (typed || XmlNames.IsQualifiedXmlSchemaType(primitiveType) || !XmlNames.IsXmlSchemaType(primitiveType)))
                 {
-                    WriteXsiType(primitive.TypeName);
+                    WriteXsiType(primitiveType);
                 }
                 _xml.WriteString(primitive.Text);
                 _xml.WriteEndElement();
@@ -222,5 +224,6 @@ public sealed class VimXmlWriter
     }
 
     private void WriteXsiType(string typeName) =>
-        _xml.WriteAttributeString("type", XmlNames.XmlSchemaInstance, XmlNames.IsXmlSchemaType(typeName) ? "xsd:" + typeName : typeName);
+        _xml.WriteAttributeString("type", XmlNames.XmlSchemaInstance,
+            XmlNames.IsQualifiedXmlSchemaType(typeName) || !XmlNames.IsXmlSchemaType(typeName) ? typeName : XmlNames.XmlSchemaPrefix + typeName);
 }

@@ -24,6 +24,10 @@ public sealed class ManagedObjectReference : VimValue, IEquatable<ManagedObjectR
     /// <inheritdoc />
     public override string TypeName => "ManagedObjectReference";
 
+    /// <summary>Read with <c>xsi:type="ManagedObjectReference"</c>, i.e. from an <c>anyType</c> field (an option value, a
+    /// property collector value): written back with it, as vCenter requires there. Not part of equality.</summary>
+    internal bool InAnyType { get; init; }
+
     /// <summary>Parses the <c>Type:value</c> form produced by <see cref="ToString"/>.</summary>
     /// <exception cref="FormatException">The text has no colon, or an empty part.</exception>
     public static ManagedObjectReference Parse(string text)

@@ -12,9 +12,9 @@ public abstract class VimValue
     }
 
     /// <summary>
-    /// The vim25 or XML Schema type name the server declared (<c>string</c>, <c>int</c>, <c>VirtualMachinePowerState</c>,
-    /// <c>ArrayOfVirtualDevice</c>, <c>VirtualDisk</c>...), or null when it declared none (fields of a data object whose
-    /// type is the schema's).
+    /// The vim25 or XML Schema type name the server declared (<c>VirtualMachinePowerState</c>, <c>ArrayOfVirtualDevice</c>,
+    /// <c>VirtualDisk</c>...; XML Schema types qualified, <c>xsd:string</c>, <c>xsd:int</c>: values in <c>anyType</c>
+    /// fields), or null when it declared none (fields of a data object whose type is the schema's).
     /// </summary>
     public abstract string? TypeName { get; }
 

@@ -31,3 +31,11 @@ public sealed class TlsSimulator : SimulatorFixture
     /// <inheritdoc />
     protected override IReadOnlyList<string> Flags => ["-cluster", "0", "-standalone-host", "1", "-vm", "1", "-tls"];
 }
+
+/// <summary>A small inventory whose PropertyCollector does not check paths up front (-check-property-paths=false): the
+/// stock simulator then lists unknown paths in missingSet, as a server does for properties it cannot read.</summary>
+public sealed class MissingSetSimulator : SimulatorFixture
+{
+    /// <inheritdoc />
+    protected override IReadOnlyList<string> Flags => ["-cluster", "0", "-standalone-host", "1", "-vm", "1", "-check-property-paths=false"];
+}

@@ -190,6 +190,37 @@ public sealed class SerializationTests
         }
     }
 
+    [Fact]
+    public async Task Values_read_from_anyType_fields_are_written_back_with_their_type()
+    {
+        // An import spec as CreateImportSpec returns it (a vmw:ExtraConfig entry, a number, a reference), with the XML
+        // Schema namespace under another prefix than the one requests declare.
+        var spec = await ReadValueAsync("""
+            <returnval xmlns="urn:vim25" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:s="http://www.w3.org/2001/XMLSchema"
+                xsi:type="VirtualMachineImportSpec">
+              <configSpec><name>app</name>
+                <extraConfig><key>guestinfo.role</key><value xsi:type="s:string">web</value></extraConfig>
+                <extraConfig><key>n</key><value xsi:type="s:int">3</value></extraConfig>
+                <extraConfig><key>empty</key><value xsi:type="s:string"/></extraConfig>
+                <extraConfig><key>host</key><value xsi:type="ManagedObjectReference" type="HostSystem">host-7</value></extraConfig>
+                <cpuAllocation><reservation>0</reservation></cpuAllocation>
+              </configSpec>
+            </returnval>
+            """);
+
+        var body = Body("ImportVApp", new ManagedObjectReference("ResourcePool", "resgroup-9"), [new VimArgument("spec", spec)]);
+
+        var options = body.Element(Vim + "spec")!.Element(Vim + "configSpec")!.Elements(Vim + "extraConfig").ToArray();
+        Assert.Equal(["xsd:string", "xsd:int", "xsd:string", "ManagedObjectReference"],
+            options.Select(option => (string?)option.Element(Vim + "value")!.Attribute(XsiType)));
+        Assert.Equal("web", options[0].Element(Vim + "value")!.Value);
+        Assert.Equal("HostSystem", (string?)options[3].Element(Vim + "value")!.Attribute("type"));
+        // Fields of declared types stay untyped, as read.
+        Assert.Null(body.Descendants(Vim + "reservation").Single().Attribute(XsiType));
+        Assert.Null(body.Descendants(Vim + "name").Single().Attribute(XsiType));
+        Assert.Equal(new ManagedObjectReference("HostSystem", "host-7"), spec.AsObject()["configSpec.extraConfig"]!.AsArray()[3].AsObject()["value"]);
+    }
+
     private static XElement Body(string method, ManagedObjectReference target, IEnumerable<VimArgument> arguments)
     {
         var envelope = XDocument.Parse(Encoding.UTF8.GetString(SoapRequest.Write(method, target, arguments)));

@@ -6,7 +6,9 @@ namespace McVSphere.VSphere.Vim;
 public static class NetworkBackingMethods
 {
     private static readonly string[] PortgroupPaths = ["key", "config.distributedVirtualSwitch"];
-    private static readonly string[] OpaqueNetworkPaths = ["summary.opaqueNetworkId", "summary.opaqueNetworkType"];
+    // summary is declared NetworkSummary: vCenter rejects summary.opaqueNetworkId (an OpaqueNetworkSummary member) with
+    // InvalidProperty, so the whole summary is read and its members picked here.
+    private static readonly string[] OpaqueNetworkPaths = ["summary"];
 
     /// <summary>
     /// The backing that connects a network adapter to <paramref name="network"/> (as found by
