@@ -22,6 +22,8 @@ public static class HostSettings
     public static readonly SettingDefinition HttpPort = new("MCP_PORT", "Transport", "HTTP port.", "8080");
     public static readonly SettingDefinition HttpStateless = new("MCVSPHERE_HTTP_STATELESS", "Transport", "Serve streamable HTTP without sessions, so that several instances behind an ordinary load balancer can serve one client. Server-to-client requests (elicitation) and resource subscriptions need sessions and are off in this mode.", "false");
 
+    public static readonly SettingDefinition StdioDrainTimeout = new("MCVSPHERE_STDIO_DRAIN_TIMEOUT", "Transport", "Seconds the stdio server goes on answering the requests it received before stdin ended; calls still running then are cancelled and it exits.", "120");
+
     public static readonly SettingDefinition OAuthEnabled = new("OAUTH_ENABLED", "OAuth", "Require an OAuth 2.1 bearer token (a JWT from OAUTH_ISSUER_URL) on the HTTP endpoint. Needs MCP_TRANSPORT=streamable-http.", "false");
     public static readonly SettingDefinition OAuthIssuerUrl = new("OAUTH_ISSUER_URL", "OAuth", "Issuer of the OpenID provider, e.g. https://auth.example.com/realms/ops; its /.well-known/openid-configuration gives the signing keys. https, or http on loopback only. Required with OAuth.");
     public static readonly SettingDefinition OAuthBaseUrl = new("OAUTH_BASE_URL", "OAuth", "Public URL of this server as clients reach it, e.g. https://mcp.example.com; the protected resource is <OAUTH_BASE_URL>/mcp. Required with OAuth.");
@@ -61,7 +63,7 @@ public static class HostSettings
     [
         VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint,
         VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork,
-        Transport, HttpHost, HttpPort, HttpStateless,
+        Transport, HttpHost, HttpPort, HttpStateless, StdioDrainTimeout,
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
         RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
         ToolMode, LogLevel, PluginDirectory, EnabledPlugins,

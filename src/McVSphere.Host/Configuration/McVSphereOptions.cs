@@ -52,6 +52,9 @@ public sealed record McVSphereOptions
     /// <summary>Streamable HTTP without sessions (scale-out behind a load balancer).</summary>
     public bool HttpStateless { get; init; }
 
+    /// <summary>How long the stdio server answers requests received before stdin ended (MCVSPHERE_STDIO_DRAIN_TIMEOUT).</summary>
+    public TimeSpan StdioDrainTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     public required string PluginDirectory { get; init; }

@@ -30,6 +30,7 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
             HttpHost = Get(HostSettings.HttpHost) ?? HostSettings.HttpHost.Default!,
             HttpPort = ReadPort(),
             HttpStateless = ReadBool(HostSettings.HttpStateless),
+            StdioDrainTimeout = ReadSeconds(HostSettings.StdioDrainTimeout),
             ConfirmDestructive = ReadBool(HostSettings.ConfirmDestructive),
             CompactTools = ReadToolMode(),
             LogLevel = ReadLogLevel(),
@@ -64,6 +65,19 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
                 Problem(setting, $"'{text}' is not a boolean; use true or false.");
                 return false;
         }
+    }
+
+    /// <summary>A duration given in seconds (decimals allowed), more than zero.</summary>
+    private TimeSpan ReadSeconds(SettingDefinition setting)
+    {
+        var text = Get(setting) ?? setting.Default!;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+        Problem(setting, $"'{text}' is not a duration; give a number of seconds greater than 0, e.g. {setting.Default}.");
+        return TimeSpan.FromSeconds(double.Parse(setting.Default!, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private VCenterSettings? ReadVCenter(bool useSimulator, bool requireVCenter)
