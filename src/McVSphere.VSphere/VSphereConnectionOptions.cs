@@ -32,6 +32,15 @@ public sealed class VSphereConnectionOptions
     /// </summary>
     public string? Thumbprint { get; set; }
 
+    /// <summary>
+    /// How error messages name the setting that holds <see cref="Server"/> where this client is configured (e.g. an
+    /// environment variable), so that a connection failure says what to check.
+    /// </summary>
+    public string ServerSettingName { get; set; } = nameof(Server);
+
+    /// <summary>How long opening a connection (TCP and TLS handshake) may take before it fails.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long one SOAP call may take before it fails.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -57,7 +66,7 @@ public sealed class VSphereConnectionOptions
         var server = Server.Trim();
         if (server.Length == 0)
         {
-            throw new ArgumentException("The vCenter server is not set (VCENTER_HOST): give a host name, host:port or URL.", nameof(Server));
+            throw new ArgumentException($"The vCenter server is not set ({ServerSettingName}): give a host name, host:port or URL.", nameof(Server));
         }
         var text = server.Contains("://", StringComparison.Ordinal) ? server : "https://" + server;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
@@ -82,6 +91,10 @@ public sealed class VSphereConnectionOptions
     {
         GetSdkUri();
         GetNormalizedThumbprint();
+        if (ConnectTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"ConnectTimeout must be positive; got {ConnectTimeout}.", nameof(ConnectTimeout));
+        }
         if (RequestTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"RequestTimeout must be positive; got {RequestTimeout}.", nameof(RequestTimeout));

@@ -12,6 +12,7 @@ public static class HostSettings
     public static readonly SettingDefinition VCenterInsecure = new("VCENTER_INSECURE", "vCenter", "Skip TLS certificate verification (lab use only).", "false");
     public static readonly SettingDefinition VCenterCaBundle = new("VCENTER_CA_BUNDLE", "vCenter", "PEM file of CA certificates to trust for vCenter, in addition to the system store.");
     public static readonly SettingDefinition VCenterThumbprint = new("VCENTER_THUMBPRINT", "vCenter", "SHA-256 thumbprint (hex, colons optional) that vCenter's certificate must match; pins it instead of CA verification.");
+    public static readonly SettingDefinition VCenterConnectTimeout = new("VCENTER_CONNECT_TIMEOUT", "vCenter", "Seconds to open a connection to vCenter (TCP connect and TLS handshake) before the call fails naming the server.", "30");
     public static readonly SettingDefinition VCenterDatacenter = new("VCENTER_DATACENTER", "vCenter", "Default datacenter for tools that need one.", "the first datacenter");
     public static readonly SettingDefinition VCenterCluster = new("VCENTER_CLUSTER", "vCenter", "Default cluster for tools that need one.", "the first cluster");
     public static readonly SettingDefinition VCenterDatastore = new("VCENTER_DATASTORE", "vCenter", "Default datastore for new VMs and disks.", "the datastore with most free space");
@@ -61,7 +62,7 @@ public static class HostSettings
     /// <summary>All settings, in documentation order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
-        VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint,
+        VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint, VCenterConnectTimeout,
         VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork,
         Transport, HttpHost, HttpPort, HttpStateless, StdioDrainTimeout,
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthAudience, OAuthGroupsClaim, OAuthScopes,

@@ -20,6 +20,12 @@ public sealed record VCenterSettings(string Server, string User, string Password
     public override string ToString() => $"{User}@{Server}";
 }
 
+/// <summary>How long the host waits for vCenter: to open a connection (TCP and TLS).</summary>
+public sealed record VCenterTimeLimits(TimeSpan Connect)
+{
+    public static VCenterTimeLimits Default { get; } = new(TimeSpan.FromSeconds(30));
+}
+
 /// <summary>Defaults the tools use where an argument is left out.</summary>
 public sealed record PlacementDefaults(string? Datacenter, string? Cluster, string? Datastore, string? Network);
 
@@ -36,6 +42,9 @@ public sealed record McVSphereOptions
     public string SimulatorArguments { get; init; } = "";
 
     public PlacementDefaults Defaults { get; init; } = new(null, null, null, null);
+
+    /// <summary>The vCenter time limits (VCENTER_CONNECT_TIMEOUT).</summary>
+    public VCenterTimeLimits TimeLimits { get; init; } = VCenterTimeLimits.Default;
 
     public McpTransportKind Transport { get; init; }
 

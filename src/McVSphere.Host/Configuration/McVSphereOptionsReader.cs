@@ -26,6 +26,7 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
             Defaults = new PlacementDefaults(
                 Get(HostSettings.VCenterDatacenter), Get(HostSettings.VCenterCluster),
                 Get(HostSettings.VCenterDatastore), Get(HostSettings.VCenterNetwork)),
+            TimeLimits = new VCenterTimeLimits(ReadSeconds(HostSettings.VCenterConnectTimeout)),
             Transport = ReadTransport(),
             HttpHost = Get(HostSettings.HttpHost) ?? HostSettings.HttpHost.Default!,
             HttpPort = ReadPort(),

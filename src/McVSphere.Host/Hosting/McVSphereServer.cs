@@ -58,7 +58,7 @@ public static class McVSphereServer
     {
         logging.AddMcVSphereLogging(options.LogLevel);
         services.AddSingleton(options);
-        services.AddVSphereSession(vcenter, options.Defaults, isSimulator);
+        services.AddVSphereSession(vcenter, options.Defaults, isSimulator, options.TimeLimits);
         services.AddMcVSphereAccessControl(options);
     }
 
