@@ -72,6 +72,21 @@ public class HostCommandLineTests
     }
 
     [Fact]
+    public async Task A_vcenter_host_url_with_credentials_stops_start_up_without_printing_them()
+    {
+        var run = await RunHostAsync(new Dictionary<string, string?>
+        {
+            ["VCENTER_HOST"] = "ftp://admin:Sup3r-S3cret@vc.example.com/",
+            ["VCENTER_USER"] = "admin",
+            ["VCENTER_PASSWORD"] = "other",
+        }, standardInput: null);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("VCENTER_HOST: is a URL with credentials", run.StandardError);
+        Assert.DoesNotContain("Sup3r-S3cret", run.StandardError + run.StandardOutput);
+    }
+
+    [Fact]
     public async Task List_tools_works_without_vcenter_and_names_family_and_permission()
     {
         var run = await RunHostAsync(new Dictionary<string, string?>(), standardInput: null, "--list-tools");

@@ -6,7 +6,7 @@ namespace McVSphere.Host.Configuration;
 /// </summary>
 public static class HostSettings
 {
-    public static readonly SettingDefinition VCenterHost = new("VCENTER_HOST", "vCenter", "vCenter or ESXi host name, host:port or https URL. Required unless the embedded simulator is used.");
+    public static readonly SettingDefinition VCenterHost = new("VCENTER_HOST", "vCenter", "vCenter or ESXi host name, host:port or https URL (path empty or /sdk; no credentials, spaces or query). Checked at start. Required unless the embedded simulator is used.");
     public static readonly SettingDefinition VCenterUser = new("VCENTER_USER", "vCenter", "User name, e.g. svc-mcvsphere@vsphere.local.");
     public static readonly SettingDefinition VCenterPassword = new("VCENTER_PASSWORD", "vCenter", "Password of VCENTER_USER. Never logged.", IsSecret: true);
     public static readonly SettingDefinition VCenterInsecure = new("VCENTER_INSECURE", "vCenter", "Skip TLS certificate verification (lab use only).", "false");

@@ -102,6 +102,10 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
             }
             return null;
         }
+        if (!VSphere.VSphereConnectionOptions.TryGetSdkUri(server, out _, out var serverProblem))
+        {
+            Problem(HostSettings.VCenterHost, serverProblem);
+        }
         var user = Get(HostSettings.VCenterUser);
         var password = configuration[HostSettings.VCenterPassword.Name];
         if (user is null)
