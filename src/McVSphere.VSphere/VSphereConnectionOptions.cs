@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace McVSphere.VSphere;
@@ -32,6 +33,15 @@ public sealed class VSphereConnectionOptions
     /// </summary>
     public string? Thumbprint { get; set; }
 
+    /// <summary>
+    /// How error messages name the setting that holds <see cref="Server"/> where this client is configured (e.g. an
+    /// environment variable), so that a connection failure says what to check.
+    /// </summary>
+    public string ServerSettingName { get; set; } = nameof(Server);
+
+    /// <summary>How long opening a connection (TCP and TLS handshake) may take before it fails.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long one SOAP call may take before it fails.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -52,28 +62,65 @@ public sealed class VSphereConnectionOptions
 
     /// <summary>The SDK endpoint URL that <see cref="Server"/> stands for.</summary>
     /// <exception cref="ArgumentException">The server is empty or not a usable URL.</exception>
-    public Uri GetSdkUri()
+    public Uri GetSdkUri() =>
+        TryGetSdkUri(Server, out var uri, out var problem) ? uri : throw new ArgumentException($"{ServerSettingName}: {problem}", nameof(Server));
+
+    /// <summary>
+    /// The one rule for what a server may be: a host name, host:port, or an http(s) URL whose path is empty or the SDK
+    /// endpoint (<c>/sdk</c>, possibly behind a proxy prefix), without credentials, query or spaces. https and
+    /// <c>/sdk</c> are the defaults. <paramref name="problem"/> says what is wrong and never repeats credentials.
+    /// </summary>
+    public static bool TryGetSdkUri(string? server, [NotNullWhen(true)] out Uri? sdkUri, [NotNullWhen(false)] out string? problem)
     {
-        var server = Server.Trim();
-        if (server.Length == 0)
+        sdkUri = null;
+        server = server?.Trim() ?? "";
+        const string Accepted = "give a host name (vcenter.example.com), host:port (vcenter.example.com:443) or an http(s) URL (https://vcenter.example.com/sdk)";
+        // A value with credentials is never echoed.
+        var shown = server.Contains('@', StringComparison.Ordinal) ? "the value" : $"'{server}'";
+        problem = server switch
         {
-            throw new ArgumentException("The vCenter server is not set (VCENTER_HOST): give a host name, host:port or URL.", nameof(Server));
+            "" => $"is not set: {Accepted}.",
+            _ when server.Any(char.IsWhiteSpace) => $"{shown} contains spaces: {Accepted}.",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            return false;
         }
         var text = server.Contains("://", StringComparison.Ordinal) ? server : "https://" + server;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
         {
-            throw new ArgumentException($"The vCenter server '{server}' is not a host name, host:port or http(s) URL.", nameof(Server));
+            problem = $"{shown} is not a host name, host:port or URL: {Accepted}.";
+            return false;
         }
         if (uri.UserInfo.Length > 0)
         {
-            throw new ArgumentException("The vCenter server URL must not contain credentials: set User and Password instead.", nameof(Server));
+            problem = $"is a URL with credentials: leave them out and give the user and password in their own settings; {Accepted}.";
+            return false;
+        }
+        if (uri.Scheme is not ("https" or "http"))
+        {
+            problem = $"{shown} uses {uri.Scheme}://, but vSphere speaks https (or http to a test server): {Accepted}.";
+            return false;
+        }
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            problem = $"{shown} has a query or fragment: {Accepted}.";
+            return false;
+        }
+        var path = uri.AbsolutePath.TrimEnd('/');
+        if (path.Length > 0 && !path.EndsWith("/sdk", StringComparison.OrdinalIgnoreCase))
+        {
+            problem = $"{shown} has the path '{uri.AbsolutePath}', which is not the SDK endpoint /sdk: {Accepted}.";
+            return false;
         }
         var builder = new UriBuilder(uri);
-        if (builder.Path is "" or "/")
+        if (path.Length == 0)
         {
             builder.Path = "/sdk";
         }
-        return builder.Uri;
+        sdkUri = builder.Uri;
+        return true;
     }
 
     /// <summary>Checks every setting, so that a bad one fails at start-up rather than at the first call.</summary>
@@ -82,6 +129,10 @@ public sealed class VSphereConnectionOptions
     {
         GetSdkUri();
         GetNormalizedThumbprint();
+        if (ConnectTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"ConnectTimeout must be positive; got {ConnectTimeout}.", nameof(ConnectTimeout));
+        }
         if (RequestTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"RequestTimeout must be positive; got {RequestTimeout}.", nameof(RequestTimeout));

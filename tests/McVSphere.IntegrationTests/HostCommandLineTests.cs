@@ -37,9 +37,8 @@ public class HostCommandLineTests
         {
             await process.StandardInput.WriteAsync(standardInput);
             await process.StandardInput.FlushAsync();
-            // Leave stdin open long enough for the replies, then close it: the stdio server stops at end of input.
-            await Task.Delay(TimeSpan.FromSeconds(3));
         }
+        // End of input at once: the stdio server answers what it received, then exits.
         process.StandardInput.Close();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return new Run(process.ExitCode, await stdout, await stderr);
@@ -69,6 +68,21 @@ public class HostCommandLineTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("MCP_PORT", run.StandardError);
+        Assert.DoesNotContain("Sup3r-S3cret", run.StandardError + run.StandardOutput);
+    }
+
+    [Fact]
+    public async Task A_vcenter_host_url_with_credentials_stops_start_up_without_printing_them()
+    {
+        var run = await RunHostAsync(new Dictionary<string, string?>
+        {
+            ["VCENTER_HOST"] = "ftp://admin:Sup3r-S3cret@vc.example.com/",
+            ["VCENTER_USER"] = "admin",
+            ["VCENTER_PASSWORD"] = "other",
+        }, standardInput: null);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("VCENTER_HOST: is a URL with credentials", run.StandardError);
         Assert.DoesNotContain("Sup3r-S3cret", run.StandardError + run.StandardOutput);
     }
 
@@ -114,6 +128,32 @@ public class HostCommandLineTests
         Assert.Equal(2, lines.Length);
         Assert.All(lines, line => Assert.Equal("2.0", JsonDocument.Parse(line).RootElement.GetProperty("jsonrpc").GetString()));
         Assert.Contains("dbug", run.StandardError);
+    }
+
+    [Fact]
+    public async Task Requests_piped_before_stdin_closes_are_all_answered_before_exit()
+    {
+        await using var simulator = await SimulatorProcess.StartAsync();
+        const int calls = 6;
+        var requests = new System.Text.StringBuilder()
+            .AppendLine("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""")
+            .AppendLine("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        for (var id = 2; id < 2 + calls; id++)
+        {
+            var tool = id % 2 == 0 ? "list_vms" : "get_vcenter_info";
+            requests.AppendLine("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{}}}");
+        }
+
+        var run = await RunHostAsync(simulator.HostEnvironment, requests.ToString());
+
+        var replies = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(message => message.TryGetProperty("id", out _))
+            .ToArray();
+        Assert.Equal(Enumerable.Range(1, 1 + calls), replies.Select(reply => reply.GetProperty("id").GetInt32()).Order());
+        Assert.All(replies.Where(reply => reply.GetProperty("id").GetInt32() > 1),
+            reply => Assert.False(reply.GetProperty("result").TryGetProperty("isError", out var isError) && isError.GetBoolean(), reply.ToString()));
+        Assert.Equal(0, run.ExitCode);
     }
 
     [Fact]

@@ -57,6 +57,37 @@ public class McVSphereOptionsReaderTests
         Assert.Contains("MCVSPHERE_SIMULATOR", problem);
     }
 
+    [Theory]
+    [InlineData("ftp://vc.example.com", "ftp://")]
+    [InlineData("https://admin:Hunter2@vc.example.com/sdk", "credentials")]
+    [InlineData("vc.example.com/ui/app", "/sdk")]
+    [InlineData("vc example.com", "spaces")]
+    [InlineData("https://vc.example.com/sdk?x=1", "query")]
+    [InlineData("https://:443", "host name")]
+    public void A_vcenter_host_that_is_no_server_address_is_refused_at_start_naming_the_setting(string server, string reason)
+    {
+        var ex = Assert.Throws<HostConfigurationException>(() => Read(new(VCenter) { ["VCENTER_HOST"] = server }));
+
+        var problem = Assert.Single(ex.Problems);
+        Assert.StartsWith("VCENTER_HOST:", problem);
+        Assert.Contains(reason, problem);
+        Assert.Contains("https://vcenter.example.com/sdk", problem);
+        Assert.DoesNotContain("Hunter2", problem);
+        Assert.DoesNotContain("Parameter", problem);
+    }
+
+    [Theory]
+    [InlineData("vc.example.com")]
+    [InlineData("vc.example.com:8443")]
+    [InlineData("https://vc.example.com")]
+    [InlineData("http://127.0.0.1:8989/sdk")]
+    [InlineData("https://proxy.example.com/vcenter/sdk/")]
+    [InlineData("[fd00::1]:443")]
+    public void Host_names_host_ports_and_sdk_urls_are_accepted(string server)
+    {
+        Assert.Equal(server, Read(new(VCenter) { ["VCENTER_HOST"] = server }).VCenter!.Server);
+    }
+
     [Fact]
     public void Listing_commands_need_no_vcenter()
     {

@@ -6,12 +6,13 @@ namespace McVSphere.Host.Configuration;
 /// </summary>
 public static class HostSettings
 {
-    public static readonly SettingDefinition VCenterHost = new("VCENTER_HOST", "vCenter", "vCenter or ESXi host name, host:port or https URL. Required unless the embedded simulator is used.");
+    public static readonly SettingDefinition VCenterHost = new("VCENTER_HOST", "vCenter", "vCenter or ESXi host name, host:port or https URL (path empty or /sdk; no credentials, spaces or query). Checked at start. Required unless the embedded simulator is used.");
     public static readonly SettingDefinition VCenterUser = new("VCENTER_USER", "vCenter", "User name, e.g. svc-mcvsphere@vsphere.local.");
     public static readonly SettingDefinition VCenterPassword = new("VCENTER_PASSWORD", "vCenter", "Password of VCENTER_USER. Never logged.", IsSecret: true);
     public static readonly SettingDefinition VCenterInsecure = new("VCENTER_INSECURE", "vCenter", "Skip TLS certificate verification (lab use only).", "false");
     public static readonly SettingDefinition VCenterCaBundle = new("VCENTER_CA_BUNDLE", "vCenter", "PEM file of CA certificates to trust for vCenter, in addition to the system store.");
     public static readonly SettingDefinition VCenterThumbprint = new("VCENTER_THUMBPRINT", "vCenter", "SHA-256 thumbprint (hex, colons optional) that vCenter's certificate must match; pins it instead of CA verification.");
+    public static readonly SettingDefinition VCenterConnectTimeout = new("VCENTER_CONNECT_TIMEOUT", "vCenter", "Seconds to open a connection to vCenter (TCP connect and TLS handshake) before the call fails naming the server.", "30");
     public static readonly SettingDefinition VCenterDatacenter = new("VCENTER_DATACENTER", "vCenter", "Default datacenter for tools that need one.", "the first datacenter");
     public static readonly SettingDefinition VCenterCluster = new("VCENTER_CLUSTER", "vCenter", "Default cluster for tools that need one.", "the first cluster");
     public static readonly SettingDefinition VCenterDatastore = new("VCENTER_DATASTORE", "vCenter", "Default datastore for new VMs and disks.", "the datastore with most free space");
@@ -22,6 +23,8 @@ public static class HostSettings
     public static readonly SettingDefinition HttpHost = new("MCP_HOST", "Transport", "HTTP bind address. Without OAuth only loopback addresses are allowed, unless MCP_ALLOW_UNAUTHENTICATED=true.", "127.0.0.1");
     public static readonly SettingDefinition HttpPort = new("MCP_PORT", "Transport", "HTTP port.", "8080");
     public static readonly SettingDefinition HttpStateless = new("MCVSPHERE_HTTP_STATELESS", "Transport", "Serve streamable HTTP without sessions, so that several instances behind an ordinary load balancer can serve one client. Server-to-client requests (elicitation) and resource subscriptions need sessions and are off in this mode.", "false");
+
+    public static readonly SettingDefinition StdioDrainTimeout = new("MCVSPHERE_STDIO_DRAIN_TIMEOUT", "Transport", "Seconds the stdio server goes on answering the requests it received before stdin ended; calls still running then are cancelled and it exits.", "120");
 
     public static readonly SettingDefinition OAuthEnabled = new("OAUTH_ENABLED", "OAuth", "Require an OAuth 2.1 bearer token (a JWT from OAUTH_ISSUER_URL) on the HTTP endpoint. Needs MCP_TRANSPORT=streamable-http.", "false");
     public static readonly SettingDefinition OAuthIssuerUrl = new("OAUTH_ISSUER_URL", "OAuth", "Issuer of the OpenID provider, e.g. https://auth.example.com/realms/ops; its /.well-known/openid-configuration gives the signing keys. https, or http on loopback only. Required with OAuth.");
@@ -63,9 +66,9 @@ public static class HostSettings
     /// <summary>All settings, in documentation order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
-        VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint,
+        VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint, VCenterConnectTimeout,
         VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork, PageSize,
-        Transport, HttpHost, HttpPort, HttpStateless,
+        Transport, HttpHost, HttpPort, HttpStateless, StdioDrainTimeout,
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
         RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
         ToolMode, LogLevel, PluginDirectory, EnabledPlugins,

@@ -23,6 +23,12 @@ public sealed record VCenterSettings(string Server, string User, string Password
     public int PageSize { get; init; } = 1000;
 }
 
+/// <summary>How long the host waits for vCenter: to open a connection (TCP and TLS).</summary>
+public sealed record VCenterTimeLimits(TimeSpan Connect)
+{
+    public static VCenterTimeLimits Default { get; } = new(TimeSpan.FromSeconds(30));
+}
+
 /// <summary>Defaults the tools use where an argument is left out.</summary>
 public sealed record PlacementDefaults(string? Datacenter, string? Cluster, string? Datastore, string? Network);
 
@@ -42,6 +48,8 @@ public sealed record McVSphereOptions
 
     /// <summary>Objects asked for per PropertyCollector page (MCVSPHERE_PAGE_SIZE).</summary>
     public int PageSize { get; init; } = 1000;
+    /// <summary>The vCenter time limits (VCENTER_CONNECT_TIMEOUT).</summary>
+    public VCenterTimeLimits TimeLimits { get; init; } = VCenterTimeLimits.Default;
 
     public McpTransportKind Transport { get; init; }
 
@@ -57,6 +65,9 @@ public sealed record McVSphereOptions
 
     /// <summary>Streamable HTTP without sessions (scale-out behind a load balancer).</summary>
     public bool HttpStateless { get; init; }
+
+    /// <summary>How long the stdio server answers requests received before stdin ended (MCVSPHERE_STDIO_DRAIN_TIMEOUT).</summary>
+    public TimeSpan StdioDrainTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 

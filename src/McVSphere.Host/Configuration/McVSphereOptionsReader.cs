@@ -27,10 +27,12 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
                 Get(HostSettings.VCenterDatacenter), Get(HostSettings.VCenterCluster),
                 Get(HostSettings.VCenterDatastore), Get(HostSettings.VCenterNetwork)),
             PageSize = ReadPageSize(),
+            TimeLimits = new VCenterTimeLimits(ReadSeconds(HostSettings.VCenterConnectTimeout)),
             Transport = ReadTransport(),
             HttpHost = Get(HostSettings.HttpHost) ?? HostSettings.HttpHost.Default!,
             HttpPort = ReadPort(),
             HttpStateless = ReadBool(HostSettings.HttpStateless),
+            StdioDrainTimeout = ReadSeconds(HostSettings.StdioDrainTimeout),
             ConfirmDestructive = ReadBool(HostSettings.ConfirmDestructive),
             CompactTools = ReadToolMode(),
             LogLevel = ReadLogLevel(),
@@ -67,6 +69,19 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
         }
     }
 
+    /// <summary>A duration given in seconds (decimals allowed), more than zero.</summary>
+    private TimeSpan ReadSeconds(SettingDefinition setting)
+    {
+        var text = Get(setting) ?? setting.Default!;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+        Problem(setting, $"'{text}' is not a duration; give a number of seconds greater than 0, e.g. {setting.Default}.");
+        return TimeSpan.FromSeconds(double.Parse(setting.Default!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private VCenterSettings? ReadVCenter(bool useSimulator, bool requireVCenter)
     {
         var server = Get(HostSettings.VCenterHost);
@@ -87,6 +102,10 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
                     $"or start with --simulator ({HostSettings.Simulator.Name}=true) to try McVSphere against the bundled simulator.");
             }
             return null;
+        }
+        if (!VSphere.VSphereConnectionOptions.TryGetSdkUri(server, out _, out var serverProblem))
+        {
+            Problem(HostSettings.VCenterHost, serverProblem);
         }
         var user = Get(HostSettings.VCenterUser);
         var password = configuration[HostSettings.VCenterPassword.Name];

@@ -24,8 +24,14 @@ public static class McVSphereServer
         {
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             AddSharedServices(builder.Services, builder.Logging, options, vcenter, simulator is not null);
-            builder.Services.AddMcVSphereMcpServer(plugins, options.CompactTools).WithStdioServerTransport();
-            await builder.Build().RunAsync();
+            IHost? host = null;
+            var drain = new StdioDrain(options.StdioDrainTimeout,
+                () => host?.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication(),
+                bootstrapLogging.CreateLogger<StdioDrain>());
+            builder.Services.AddMcVSphereMcpServer(plugins, options.CompactTools)
+                .WithStreamServerTransport(drain.Input(Console.OpenStandardInput()), drain.Output(Console.OpenStandardOutput()));
+            host = builder.Build();
+            await host.RunAsync();
             return;
         }
 
@@ -52,7 +58,7 @@ public static class McVSphereServer
     {
         logging.AddMcVSphereLogging(options.LogLevel);
         services.AddSingleton(options);
-        services.AddVSphereSession(vcenter with { PageSize = options.PageSize }, options.Defaults, isSimulator);
+        services.AddVSphereSession(vcenter with { PageSize = options.PageSize }, options.Defaults, isSimulator, options.TimeLimits);
         services.AddMcVSphereAccessControl(options);
     }
 

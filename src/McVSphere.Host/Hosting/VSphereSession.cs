@@ -19,9 +19,10 @@ internal sealed class VSphereSession(VSphereClient client, VSphereDefaults defau
 /// <summary>Registers the vSphere client and the session plugins see.</summary>
 public static class VSphereSessionServiceCollectionExtensions
 {
-    public static IServiceCollection AddVSphereSession(this IServiceCollection services, VCenterSettings vcenter, PlacementDefaults defaults, bool isSimulator)
+    public static IServiceCollection AddVSphereSession(this IServiceCollection services, VCenterSettings vcenter, PlacementDefaults defaults, bool isSimulator,
+        VCenterTimeLimits? limits = null)
     {
-        services.AddSingleton(provider => new VSphereClient(ToConnectionOptions(vcenter), provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(provider => new VSphereClient(ToConnectionOptions(vcenter, limits ?? VCenterTimeLimits.Default), provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IVSphereSession>(provider => new VSphereSession(
             provider.GetRequiredService<VSphereClient>(),
             new VSphereDefaults(defaults.Datacenter, defaults.Cluster, defaults.Datastore, defaults.Network),
@@ -29,9 +30,11 @@ public static class VSphereSessionServiceCollectionExtensions
         return services;
     }
 
-    public static VSphereConnectionOptions ToConnectionOptions(VCenterSettings vcenter) => new()
+    public static VSphereConnectionOptions ToConnectionOptions(VCenterSettings vcenter, VCenterTimeLimits limits) => new()
     {
         Server = vcenter.Server,
+        ServerSettingName = HostSettings.VCenterHost.Name,
+        ConnectTimeout = limits.Connect,
         User = vcenter.User,
         Password = vcenter.Password,
         Insecure = vcenter.Insecure,

@@ -15,6 +15,7 @@ internal sealed class VSphereHttp : IDisposable
     public const string SessionCookieName = "vmware_soap_session";
 
     private readonly ServerCertificateValidator _certificates;
+    private readonly string _serverSetting;
 
     /// <param name="options">Server, TLS settings and timeouts.</param>
     /// <param name="handler">Replaces the socket handler (unit tests replay recorded responses through it).</param>
@@ -22,6 +23,8 @@ internal sealed class VSphereHttp : IDisposable
     {
         SdkUri = options.GetSdkUri();
         RequestTimeout = options.RequestTimeout;
+        ConnectTimeout = options.ConnectTimeout;
+        _serverSetting = options.ServerSettingName;
         _certificates = new ServerCertificateValidator(options);
         handler ??= new SocketsHttpHandler
         {
@@ -30,7 +33,7 @@ internal sealed class VSphereHttp : IDisposable
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(50),
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-            ConnectTimeout = TimeSpan.FromSeconds(30),
+            ConnectTimeout = options.ConnectTimeout,
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             SslOptions = { RemoteCertificateValidationCallback = _certificates.Validate },
         };
@@ -43,6 +46,9 @@ internal sealed class VSphereHttp : IDisposable
 
     /// <summary>The limit of one request; requests carry their own deadline (the client's timeout is infinite).</summary>
     public TimeSpan RequestTimeout { get; }
+
+    /// <summary>The limit of opening a connection: TCP connect and TLS handshake.</summary>
+    public TimeSpan ConnectTimeout { get; }
 
     /// <summary>The HTTP client over the shared pool.</summary>
     public HttpClient Client { get; }
@@ -65,7 +71,7 @@ internal sealed class VSphereHttp : IDisposable
         {
             var reason = _certificates.LastRejection;
             var message = reason is null
-                ? $"The TLS handshake with {server} failed ({Innermost(error).Message}). If the server speaks plain HTTP, use an http:// URL in VCENTER_HOST."
+                ? $"The TLS handshake with {server} failed ({Innermost(error).Message}). If the server speaks plain HTTP, use an http:// URL in {_serverSetting}."
                 : $"The TLS certificate of {server} was rejected: {reason}. To trust it, set VCENTER_CA_BUNDLE to a PEM file with the CA that issued it, " +
                   "or pin it with VCENTER_THUMBPRINT=<its SHA-256 fingerprint>, or set VCENTER_INSECURE=true to skip verification (test labs only).";
             return new VSphereConnectionException(SdkUri, message, error);
@@ -73,16 +79,24 @@ internal sealed class VSphereHttp : IDisposable
         if (FindInner<SocketException>(error) is { SocketErrorCode: SocketError.ConnectionRefused })
         {
             return new VSphereConnectionException(SdkUri,
-                $"Could not connect to {server}: the connection was refused. Check VCENTER_HOST and that vCenter is running and reachable.", error);
+                $"Could not connect to {server}: the connection was refused. Check {_serverSetting} and that vCenter is running and reachable.", error);
         }
         if (error is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError })
         {
-            return new VSphereConnectionException(SdkUri, $"Could not resolve the host name of {server}: check VCENTER_HOST.", error);
+            return new VSphereConnectionException(SdkUri, $"Could not resolve the host name of {server}: check {_serverSetting}.", error);
         }
         if (error is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } && FindInner<SocketException>(error) is { } socket
             && socket.SocketErrorCode is SocketError.TimedOut or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
         {
-            return new VSphereConnectionException(SdkUri, $"Could not connect to {server}: {socket.Message}. Check VCENTER_HOST and the network path.", error);
+            return new VSphereConnectionException(SdkUri, $"Could not connect to {server}: {socket.Message}. Check {_serverSetting} and the network path.", error);
+        }
+        // SocketsHttpHandler gives up a connection (TCP connect and TLS handshake) that outlives ConnectTimeout with a
+        // cancellation that wraps a TimeoutException, though nobody cancelled.
+        if (error is OperationCanceledException && FindInner<TimeoutException>(error) is not null)
+        {
+            return new VSphereConnectionException(SdkUri,
+                $"{server} did not answer within {Seconds(ConnectTimeout)} while {operation} was opening a connection (TCP and TLS handshake). " +
+                $"Check {_serverSetting} and that vCenter is up and reachable; a server that accepts connections but never answers is overloaded or is not vCenter.", error);
         }
         if (error is HttpRequestException or IOException)
         {
@@ -99,7 +113,10 @@ internal sealed class VSphereHttp : IDisposable
 
     /// <summary>The exception for a request that outlived <see cref="RequestTimeout"/>.</summary>
     public VSphereConnectionException TimedOut(string operation, Exception error) =>
-        new(SdkUri, $"{SdkUri.GetLeftPart(UriPartial.Authority)} did not answer {operation} within {RequestTimeout}.", error);
+        new(SdkUri, $"{SdkUri.GetLeftPart(UriPartial.Authority)} did not answer {operation} within {Seconds(RequestTimeout)}. " +
+            $"Check {_serverSetting} and that vCenter is up and not overloaded; the call may still have taken effect, so check before retrying.", error);
+
+    private static string Seconds(TimeSpan limit) => $"{limit.TotalSeconds:0.###} s";
 
     public void Dispose() => Client.Dispose();
 

@@ -84,7 +84,7 @@ public sealed class FaultParsingTests
     public async Task An_endpoint_that_is_not_SOAP_says_so()
     {
         var handler = new StaticResponse(new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("<html>Not Found</html>", null, "text/html") });
-        await using var client = new VSphereClient(new VSphereConnectionOptions { Server = "vcenter.test/api", User = "u", Password = "p" }, null, handler);
+        await using var client = new VSphereClient(new VSphereConnectionOptions { Server = "vcenter.test", User = "u", Password = "p" }, null, handler);
 
         var error = await Assert.ThrowsAsync<VSphereConnectionException>(() => client.ConnectAsync());
 
