@@ -54,11 +54,15 @@ public static class SecurityRequestFilters
             var audit = context.Services!.GetRequiredService<AuditLog>();
             var name = context.Params?.Name ?? "";
             var arguments = context.Params?.Arguments;
-            // A name the catalog does not know is no served tool: the SDK answers it as unknown.
-            if (context.Services!.GetRequiredService<ToolCatalog>().TryGetTool(name, out var tool) && !policy.Allows(caller, tool.Permission))
+            // A name the catalog does not know is no served tool: the SDK answers it as unknown. A compact family tool
+            // called for itself (list_operations) is a READ_ONLY tool.
+            PermissionLevel? required = context.Services!.GetRequiredService<ToolCatalog>().TryGetTool(name, out var tool) ? tool.Permission
+                : CompactToolMode.FamilyCalled(context) is not null ? PermissionLevel.ReadOnly
+                : null;
+            if (required is { } level && !policy.Allows(caller, level))
             {
-                audit.Denied(caller, tool.Permission, name, arguments);
-                return ToolErrorFilter.ErrorResult(policy.DenialMessage(caller, $"tool '{name}'", tool.Permission));
+                audit.Denied(caller, level, name, arguments);
+                return ToolErrorFilter.ErrorResult(policy.DenialMessage(caller, $"tool '{name}'", level));
             }
             var started = Stopwatch.GetTimestamp();
             string? error = null;
