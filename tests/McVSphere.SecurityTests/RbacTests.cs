@@ -105,6 +105,9 @@ public sealed class RbacTests(OAuthHost host)
         var lines = host.AuditLines().Skip(earlier).ToList();
         var call = Assert.Single(lines, l => l.GetProperty("tool").GetString() == "level_full_admin");
         Assert.Equal("TOOL_CALL", call.GetProperty("event").GetString());
+        // The principal, not only its display name: client-credentials tokens have the client id as subject.
+        Assert.Equal("super-admin", call.GetProperty("sub").GetString());
+        Assert.Equal(host.Provider.Issuer, call.GetProperty("iss").GetString());
         Assert.Equal(["vsphere-super-admins"], call.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
         Assert.Equal("success", call.GetProperty("result").GetString());
         Assert.True(call.GetProperty("duration_ms").GetDouble() >= 0);

@@ -53,6 +53,23 @@ public sealed class AuditLogTests : IDisposable
     }
 
     [Fact]
+    public void Two_principals_with_the_same_display_name_are_told_apart_by_sub_and_iss()
+    {
+        using (var audit = new AuditLog(new AuditSettings(_file, ToStandardError: false), TimeProvider.System))
+        {
+            audit.ToolCall(Ann with { Subject = "u-1", Issuer = "https://auth.example.com" }, "list_vms", null, TimeSpan.Zero, error: null);
+            audit.Denied(Ann with { Subject = "u-2", Issuer = "https://other.example.com" }, PermissionLevel.VmLifecycle, tool: "delete_vm");
+        }
+
+        var lines = Lines();
+        Assert.All(lines, l => Assert.Equal("ann", l.GetProperty("user").GetString()));
+        Assert.Equal(("u-1", "https://auth.example.com"), (lines[0].GetProperty("sub").GetString(), lines[0].GetProperty("iss").GetString()));
+        Assert.Equal(("u-2", "https://other.example.com"), (lines[1].GetProperty("sub").GetString(), lines[1].GetProperty("iss").GetString()));
+        Assert.StartsWith("""{"timestamp":""", File.ReadLines(_file).First());
+        Assert.Contains(""","user":"ann","sub":"u-1","iss":"https://auth.example.com","groups":""", File.ReadLines(_file).First());
+    }
+
+    [Fact]
     public void An_audit_file_that_cannot_be_opened_stops_start_up_naming_the_setting()
     {
         var options = new McVSphereOptions

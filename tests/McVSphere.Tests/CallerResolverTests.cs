@@ -38,6 +38,14 @@ public class CallerResolverTests
     }
 
     [Fact]
+    public void With_OAuth_the_caller_carries_the_tokens_sub_and_iss_beside_its_display_name()
+    {
+        var caller = Resolver(OAuth).Resolve(Token(("sub", "u-1"), ("iss", "https://auth.example.com"), ("email", "ann@example.com")));
+
+        Assert.Equal(("ann@example.com", "u-1", "https://auth.example.com"), (caller.User, caller.Subject, caller.Issuer));
+    }
+
+    [Fact]
     public void With_OAuth_an_unauthenticated_principal_gets_nothing()
     {
         var caller = Resolver(OAuth).Resolve(new ClaimsPrincipal(new ClaimsIdentity()));

@@ -28,11 +28,21 @@ public static class McpServerServiceCollectionExtensions
                     "Names are vSphere inventory names; unknown names are answered with the closest existing ones.";
             })
             // Compact mode first: it unwraps family calls into real tool calls. Then security: it must see every request,
-            // and each tool's final result once errors are turned into results.
-            .WithRequestFilters(filters => (compactTools ? filters.AddCompactToolMode() : filters)
-                .AddSecurityFilters()
-                .AddCallToolFilter(ChangeConfirmationFilter.Apply)
-                .AddCallToolFilter(ToolErrorFilter.Apply))
+            // and each tool's final result once errors are turned into results. Compact mode's own answers
+            // (list_operations) come after security, so that they are checked and audited like any call.
+            .WithRequestFilters(filters =>
+            {
+                if (compactTools)
+                {
+                    filters.AddCompactToolMode();
+                }
+                filters.AddSecurityFilters();
+                if (compactTools)
+                {
+                    filters.AddCompactFamilyCalls();
+                }
+                filters.AddCallToolFilter(ChangeConfirmationFilter.Apply).AddCallToolFilter(ToolErrorFilter.Apply);
+            })
             .WithCompleteHandler(CompletionHandler.CompleteAsync)
             .WithSubscribeToResourcesHandler(ResourceSubscriptions.SubscribeAsync)
             .WithUnsubscribeFromResourcesHandler(ResourceSubscriptions.UnsubscribeAsync)

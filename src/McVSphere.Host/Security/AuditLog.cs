@@ -36,7 +36,7 @@ public sealed class AuditLog : IDisposable
 
     /// <summary>Records a call that was allowed and ran; <paramref name="error"/> is null when it succeeded.</summary>
     public void ToolCall(Caller caller, string tool, IEnumerable<KeyValuePair<string, JsonElement>>? arguments, TimeSpan duration, string? error) =>
-        Write(new AuditRecord(_time.GetUtcNow(), ToolCallEvent, caller.User, caller.Groups)
+        Write(new AuditRecord(_time.GetUtcNow(), ToolCallEvent, caller)
         {
             Tool = tool,
             Args = ArgumentRedactor.Redact(arguments),
@@ -47,7 +47,7 @@ public sealed class AuditLog : IDisposable
 
     /// <summary>Records a refused tool call or resource request.</summary>
     public void Denied(Caller caller, PermissionLevel required, string? tool = null, IEnumerable<KeyValuePair<string, JsonElement>>? arguments = null, string? resource = null) =>
-        Write(new AuditRecord(_time.GetUtcNow(), PermissionDeniedEvent, caller.User, caller.Groups)
+        Write(new AuditRecord(_time.GetUtcNow(), PermissionDeniedEvent, caller)
         {
             Tool = tool,
             Resource = resource,
@@ -72,8 +72,14 @@ public sealed class AuditLog : IDisposable
 }
 
 /// <summary>One audit line; null members are left out.</summary>
-internal sealed record AuditRecord(DateTimeOffset Timestamp, string Event, string User, IReadOnlyList<string> Groups)
+internal sealed record AuditRecord(DateTimeOffset Timestamp, string Event, string User, string? Sub, string? Iss, IReadOnlyList<string> Groups)
 {
+    /// <summary>A line about <paramref name="caller"/>: the display name, and the token's subject and issuer that identify the principal.</summary>
+    public AuditRecord(DateTimeOffset timestamp, string @event, Caller caller)
+        : this(timestamp, @event, caller.User, caller.Subject, caller.Issuer, caller.Groups)
+    {
+    }
+
     public string? Tool { get; init; }
     public string? Resource { get; init; }
     public JsonObject? Args { get; init; }

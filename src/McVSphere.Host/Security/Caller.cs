@@ -3,7 +3,9 @@ using McVSphere.Sdk.Security;
 namespace McVSphere.Host.Security;
 
 /// <summary>Who sent an MCP request, as policy and audit see them.</summary>
-/// <param name="User">The user name, for audit lines and messages.</param>
+/// <param name="User">The user name, for audit lines and messages. A display claim: two principals may share it.</param>
 /// <param name="Groups">The caller's groups as the token lists them; empty without OAuth.</param>
 /// <param name="Level">The highest level the caller holds, or null for none (default deny).</param>
-public sealed record Caller(string User, IReadOnlyList<string> Groups, PermissionLevel? Level);
+/// <param name="Subject">The token's <c>sub</c>: with <paramref name="Issuer"/>, what tells one principal from another. Null without OAuth.</param>
+/// <param name="Issuer">The token's <c>iss</c>. Null without OAuth.</param>
+public sealed record Caller(string User, IReadOnlyList<string> Groups, PermissionLevel? Level, string? Subject = null, string? Issuer = null);

@@ -55,13 +55,18 @@ public static class SecurityRequestFilters
             var audit = context.Services!.GetRequiredService<AuditLog>();
             var name = context.Params?.Name ?? "";
             var arguments = context.Params?.Arguments;
-            // A name the catalog does not know is no served tool: the SDK answers it as unknown.
-            if (context.Services!.GetRequiredService<ToolCatalog>().TryGetTool(name, out var tool)
-                && tool.RequiredLevel(arguments, out var urlArgument) is var required && !policy.Allows(caller, required))
+            // A name the catalog does not know is no served tool: the SDK answers it as unknown. A compact family tool
+            // called for itself (list_operations) is a READ_ONLY tool.
+            string? urlArgument = null;
+            PermissionLevel? required = context.Services!.GetRequiredService<ToolCatalog>().TryGetTool(name, out var tool)
+                ? tool.RequiredLevel(arguments, out urlArgument)
+                : CompactToolMode.FamilyCalled(context) is not null ? PermissionLevel.ReadOnly
+                : null;
+            if (required is { } level && !policy.Allows(caller, level))
             {
-                audit.Denied(caller, required, name, arguments);
+                audit.Denied(caller, level, name, arguments);
                 var subject = urlArgument is null ? $"tool '{name}'" : $"tool '{name}' with a URL in {urlArgument}";
-                return ToolErrorFilter.ErrorResult(policy.DenialMessage(caller, subject, required));
+                return ToolErrorFilter.ErrorResult(policy.DenialMessage(caller, subject, level));
             }
             var started = Stopwatch.GetTimestamp();
             string? error = null;

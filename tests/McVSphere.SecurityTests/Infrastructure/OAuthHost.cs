@@ -7,10 +7,19 @@ using ModelContextProtocol.Client;
 namespace McVSphere.SecurityTests.Infrastructure;
 
 /// <summary>One OpenID provider and one host with OAUTH_ENABLED=true against it, shared by the OAuth test classes.</summary>
-public sealed class OAuthHost : IAsyncLifetime
+public class OAuthHost : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private IsolatedHost? _host;
     private OidcProvider? _provider;
+
+    public OAuthHost()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <param name="settings">Host settings beside the OAuth ones.</param>
+    protected OAuthHost(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
 
     public int Port { get; } = HostProcess.FreeTcpPort();
 
@@ -25,7 +34,7 @@ public sealed class OAuthHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _provider = await OidcProvider.StartAsync(Endpoint);
-        _host = await IsolatedHost.StartHttpAsync(Port, new Dictionary<string, string?>
+        _host = await IsolatedHost.StartHttpAsync(Port, new Dictionary<string, string?>(_settings)
         {
             [HostSettings.OAuthEnabled.Name] = "true",
             [HostSettings.OAuthIssuerUrl.Name] = _provider.Issuer,
@@ -78,6 +87,9 @@ public sealed class OAuthHost : IAsyncLifetime
         File.Delete(AuditFile);
     }
 }
+
+/// <summary>An <see cref="OAuthHost"/> serving compact mode (one tool per family).</summary>
+public sealed class CompactOAuthHost() : OAuthHost(new Dictionary<string, string?> { [HostSettings.ToolMode.Name] = "compact" });
 
 [CollectionDefinition(Name)]
 public sealed class OAuthHostCollection : ICollectionFixture<OAuthHost>
