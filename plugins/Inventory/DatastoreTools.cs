@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using McVSphere.Sdk.Datastores;
 using McVSphere.Sdk.Progress;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
@@ -80,7 +81,7 @@ internal static class DatastoreBrowsing
         IProgress<VSphereTaskProgress>? progress, CancellationToken cancellationToken)
     {
         var datastore = await client.Lookup.FindAsync(VSphereObjectKind.Datastore, datastoreName, cancellationToken);
-        var folder = path?.Trim().Trim('/') ?? "";
+        var folder = DatastorePathArgument.Relative(path, datastore.Name, nameof(path), allowRoot: true);
         var result = await client.SearchDatastoreAsync(datastore.Ref, DatastoreBrowserMethods.DatastorePath(datastore.Name, folder), ListEverything,
             progress, cancellationToken);
         var files = result.Files

@@ -1,3 +1,4 @@
+using McVSphere.Sdk.Datastores;
 using McVSphere.Sdk.Errors;
 using McVSphere.VSphere;
 using McVSphere.VSphere.Vim;
@@ -15,30 +16,9 @@ internal static class DatastoreFiles
 {
     private static readonly FileQueryFlags Details = new() { FileType = true, FileSize = true, Modification = true, FileOwner = false };
 
-    /// <summary>
-    /// A path inside a datastore as tools take it (<c>folder/file.iso</c>, or <c>[datastore] folder/file.iso</c> naming the
-    /// same datastore), relative to its root, with '/' separators and no <c>..</c>.
-    /// </summary>
-    public static string RelativePath(string? path, DatastoreLocation datastore, string argument)
-    {
-        var text = path?.Trim() ?? "";
-        if (DatastorePath.TryParse(text, out var full))
-        {
-            if (!string.Equals(full.Datastore, datastore.Datastore.Name, StringComparison.Ordinal))
-            {
-                throw ToolException.InvalidArgument(argument,
-                    $"{argument} '{text}' names datastore '{full.Datastore}', but the datastore argument is '{datastore.Datastore.Name}'; give a path inside it.");
-            }
-            text = full.Path;
-        }
-        text = text.Replace('\\', '/').Trim('/');
-        if (text.Length == 0 || text.Split('/').Any(part => part is ".." or "." or ""))
-        {
-            throw ToolException.InvalidArgument(argument,
-                $"{argument} must be a path inside the datastore, such as 'iso/ubuntu.iso', without '..' or empty parts (got '{path}').");
-        }
-        return text;
-    }
+    /// <summary>A path inside the datastore as tools take it, by the Sdk's one rule (<see cref="DatastorePathArgument"/>); never empty.</summary>
+    public static string RelativePath(string? path, DatastoreLocation datastore, string argument) =>
+        DatastorePathArgument.Relative(path, datastore.Datastore.Name, argument);
 
     /// <summary>Finds a file or folder on a datastore (SearchDatastore_Task on its parent folder); null when it does not exist.</summary>
     public static async Task<DatastoreEntry?> FindAsync(VSphereClient client, DatastoreLocation datastore, string path, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using McVSphere.Sdk.Datastores;
 using McVSphere.Sdk.Errors;
 using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
@@ -88,7 +89,7 @@ public sealed class CdromTools(IVSphereSession session)
                 throw ToolException.InvalidArgument("datastore",
                     $"iso_path '{isoPath}' is on datastore '{bracketed.Datastore}' but datastore says '{datastore}': give one datastore, or leave datastore out.");
             }
-            return bracketed;
+            return bracketed with { Path = DatastorePathArgument.Relative(isoPath, bracketed.Datastore, "iso_path") };
         }
         var store = string.IsNullOrWhiteSpace(datastore) ? session.Defaults.Datastore : datastore.Trim();
         if (string.IsNullOrWhiteSpace(store))
@@ -96,7 +97,7 @@ public sealed class CdromTools(IVSphereSession session)
             throw ToolException.InvalidArgument("datastore",
                 $"iso_path '{isoPath}' does not say which datastore holds it and no default datastore is configured: write \"[datastore] {isoPath.Trim().TrimStart('/')}\" or pass datastore.");
         }
-        return new DatastorePath(store, isoPath.Trim().TrimStart('/'));
+        return new DatastorePath(store, DatastorePathArgument.Inside(isoPath, "iso_path"));
     }
 
     /// <summary>A new CD/DVD drive on the first IDE controller (by bus) with a free unit.</summary>

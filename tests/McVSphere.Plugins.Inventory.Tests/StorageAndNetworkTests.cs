@@ -53,6 +53,39 @@ public class StorageAndNetworkTests(InventoryFixture fixture)
         Assert.Contains("'LocalDS_0'", datastore);
     }
 
+    [Theory]
+    [InlineData("../../../../etc")]
+    [InlineData("..")]
+    [InlineData("a/../../x")]
+    [InlineData("DC0_H0_VM0/../..")]
+    [InlineData("/etc")]
+    [InlineData("..\\..\\etc")]
+    [InlineData("%2e%2e/%2e%2e/etc")]
+    [InlineData("..%2Fetc")]
+    [InlineData("./DC0_H0_VM0")]
+    [InlineData("DC0_H0_VM0//x")]
+    [InlineData("[LocalDS_0] ../../etc")]
+    [InlineData("[LocalDS_0] /../etc")]
+    public async Task Browse_datastore_refuses_a_path_that_leaves_or_hides_a_climb_out_of_the_datastore(string path)
+    {
+        var error = await fixture.Client.CallErrorAsync("browse_datastore", new { datastore = "LocalDS_0", path });
+
+        Assert.Contains($"path '{path}'", error);
+        Assert.Contains("inside the datastore", error);
+        Assert.DoesNotContain("passwd", error);
+    }
+
+    [Fact]
+    public async Task Browse_datastore_still_lists_a_sub_folder_given_plainly_or_with_its_datastore()
+    {
+        var plain = await fixture.Client.CallJsonAsync("browse_datastore", new { datastore = "LocalDS_0", path = "DC0_H0_VM0" });
+        var bracketed = await fixture.Client.CallJsonAsync("browse_datastore", new { datastore = "LocalDS_0", path = "[LocalDS_0] DC0_H0_VM0" });
+
+        Assert.Equal("[LocalDS_0] DC0_H0_VM0", plain.String("folder_path"));
+        Assert.Equal(plain.Array("files").Length, bracketed.Array("files").Length);
+        Assert.Contains("DC0_H0_VM0.vmx", plain.Array("files").Select(file => file.String("name")));
+    }
+
     [Fact]
     public async Task Get_network_info_describes_a_distributed_port_group()
     {

@@ -58,4 +58,20 @@ public sealed class CdromToolsTests(VmLifecycleFixture fixture) : IClassFixture<
 
         Assert.Empty((await fixture.DevicesAsync(name)).OfType<VirtualCdrom>());
     }
+
+    [Theory]
+    [InlineData("[LocalDS_0] ../../../../etc/os-release", null)]
+    [InlineData("../iso/x.iso", "LocalDS_0")]
+    [InlineData("/iso/x.iso", "LocalDS_0")]
+    [InlineData("iso/%2e%2e/x.iso", "LocalDS_0")]
+    public async Task Refuses_iso_paths_that_leave_the_datastore(string isoPath, string? datastore)
+    {
+        var name = await fixture.CreateBareVmAsync("iso-climb");
+
+        var error = await fixture.Client.CallErrorAsync("attach_iso", new { vm_name = name, iso_path = isoPath, datastore });
+
+        Assert.Contains($"iso_path '{isoPath}'", error, StringComparison.Ordinal);
+        Assert.Contains("inside the datastore", error, StringComparison.Ordinal);
+        Assert.Empty((await fixture.DevicesAsync(name)).OfType<VirtualCdrom>());
+    }
 }

@@ -8,6 +8,10 @@ package main
 // ?dcPath=<datacenter>&dsName=<datastore>. The picture is 800x600: a title bar in a colour derived from the VM name,
 // and a text console showing the guest OS name, the host name, a login prompt and the time of the screenshot.
 // A VM that is not powered on fails the task with InvalidPowerState (requestedState poweredOn).
+//
+// Test hook, extraConfig "vcsim.screenshot" of the VM: "not-png" writes a file that is not a PNG image (a download
+// that cannot be used); "undeletable" makes DeleteDatastoreFile_Task of the VM's screenshots fail with
+// CannotDeleteFile (a server account without the privilege to delete datastore files).
 
 import (
 	"bytes"
@@ -31,8 +35,9 @@ import (
 )
 
 const (
-	screenshotWidth  = 800
-	screenshotHeight = 600
+	screenshotWidth   = 800
+	screenshotHeight  = 600
+	screenshotHookKey = "vcsim.screenshot"
 )
 
 func init() {
@@ -92,7 +97,9 @@ func screenshotTake(vm *simulator.VirtualMachine) (types.AnyType, types.BaseMeth
 	}
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, screenshotImage(vm.Name, hostName, osName, time.Now())); err != nil {
+	if hook, _ := vmExtraConfig(vm, screenshotHookKey); hook == "not-png" {
+		buf.WriteString("this screenshot is not a PNG image\n")
+	} else if err := enc.Encode(&buf, screenshotImage(vm.Name, hostName, osName, time.Now())); err != nil {
 		return nil, &types.FileFault{File: vmx.String()}
 	}
 
@@ -259,4 +266,24 @@ var screenshotFont = map[rune][7]string{
 	'$': {"00100", "01111", "10100", "01110", "00101", "11110", "00100"},
 	'+': {"00000", "00100", "00100", "11111", "00100", "00100", "00000"},
 	'?': {"01110", "10001", "00001", "00010", "00100", "00000", "00100"},
+}
+
+// screenshotUndeletable returns CannotDeleteFile when datastorePath is a screenshot of a VM whose test hook says
+// "undeletable" (see the top of this file), else nil.
+func screenshotUndeletable(datastorePath string) *soap.Fault {
+	for _, obj := range simulator.Map.All("VirtualMachine") {
+		vm, ok := obj.(*simulator.VirtualMachine)
+		if !ok || vm.LayoutEx == nil {
+			continue
+		}
+		if hook, _ := vmExtraConfig(vm, screenshotHookKey); hook != "undeletable" {
+			continue
+		}
+		for _, f := range vm.LayoutEx.File {
+			if f.Name == datastorePath && f.Type == string(types.VirtualMachineFileLayoutExFileTypeScreenshot) {
+				return fault(fmt.Sprintf("Cannot delete file %s", datastorePath), &types.CannotDeleteFile{FileFault: types.FileFault{File: datastorePath}})
+			}
+		}
+	}
+	return nil
 }
