@@ -66,7 +66,7 @@ public sealed class SessionTests(TwoDatacenterSimulator fixture) : IClassFixture
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        await using var client = new VSphereClient(new VSphereConnectionOptions { Server = $"http://127.0.0.1:{port}", User = "u", Password = "p" });
+        await using var client = new VSphereClient(new VSphereConnectionOptions { Server = $"http://127.0.0.1:{port}", User = "u", Password = "p", ServerSettingName = "VCENTER_HOST" });
 
         var error = await Assert.ThrowsAsync<VSphereConnectionException>(() => client.ConnectAsync());
 
