@@ -200,7 +200,7 @@ public class DeploymentTests : IAsyncLifetime
             {
                 return await request();
             }
-            catch (HttpRequestException) when (attempt < 300)
+            catch (HttpRequestException) when (attempt < 1200)
             {
                 await Task.Delay(100);
             }
