@@ -159,6 +159,9 @@ func (r *gxRouter) ImportVApp(ctx *simulator.Context, req *gxImportVAppRequest) 
 	if target == nil {
 		return &methods.ImportVAppBody{Fault_: gxNotFound(req.Req.This)}
 	}
+	if f := poolPlacementFault(req.Req.This, req.Req.Host); f != nil {
+		return &methods.ImportVAppBody{Fault_: f}
+	}
 	res := gxInvoke(ctx, target, "ImportVApp", &req.Req)
 	body, ok := res.(*methods.ImportVAppBody)
 	if !ok || body.Fault_ != nil || body.Res == nil {

@@ -204,8 +204,10 @@ func hostUsable(ref types.ManagedObjectReference) bool {
 		(rt.PowerState == "" || rt.PowerState == types.HostSystemPowerStatePoweredOn) && !rt.InMaintenanceMode
 }
 
-// placement resolves the target host for a VM moving to the given pool, following MigrateVM_Task's rules.
-// hostArg is the method's host argument (nil when unset), property the name used in InvalidArgument faults.
+// placement resolves the target host for a VM moving to the given pool, following MigrateVM_Task's rules (also
+// CreateVM_Task's, ImportVApp's, MarkAsVirtualMachine's and CloneVM_Task's: see drs_placement.go). vm is nil for a
+// VM yet to be created; hostArg is the method's host argument (nil when unset), property the name used in
+// InvalidArgument faults.
 func placement(vm *simulator.VirtualMachine, pool types.ManagedObjectReference, hostArg *types.ManagedObjectReference, property string) (types.ManagedObjectReference, types.BaseMethodFault) {
 	rp := poolMO(simulator.Map.Get(pool))
 	if rp == nil {
@@ -235,8 +237,8 @@ func placement(vm *simulator.VirtualMachine, pool types.ManagedObjectReference, 
 	if !drs {
 		return types.ManagedObjectReference{}, &types.InvalidArgument{InvalidProperty: property}
 	}
-	if cur := vm.Runtime.Host; cur != nil && containsRef(hosts, *cur) && hostUsable(*cur) {
-		return *cur, nil
+	if vm != nil && vm.Runtime.Host != nil && containsRef(hosts, *vm.Runtime.Host) && hostUsable(*vm.Runtime.Host) {
+		return *vm.Runtime.Host, nil
 	}
 	for _, h := range hosts {
 		if hostUsable(h) {
@@ -756,10 +758,17 @@ func (vmRoutes) ReconfigVMTask(ctx *simulator.Context, req *types.ReconfigVM_Tas
 }
 
 func (vmRoutes) CloneVMTask(ctx *simulator.Context, req *types.CloneVM_Task) soap.HasFault {
+	source := getVM(req.This)
+	host, err := clonePlacement(source, req.Spec.Location)
+	if err != nil {
+		return failedCloneTask(source, err)
+	}
 	ref := delayStock(ctx, req.This, "CloneVM_Task", "VirtualMachine.clone", true,
-		func(c *simulator.Context, vm *simulator.VirtualMachine) soap.HasFault { return vm.CloneVMTask(c, req) })
+		func(c *simulator.Context, vm *simulator.VirtualMachine) soap.HasFault {
+			return cloneOnto(c, vm, req, host)
+		})
 	if ref == nil {
-		return nil
+		return cloneOnto(ctx, source, req, host)
 	}
 	return &methods.CloneVM_TaskBody{Res: &types.CloneVM_TaskResponse{Returnval: *ref}}
 }
