@@ -1,79 +1,75 @@
 using McVSphere.Sdk.Errors;
 using McVSphere.Sdk.Session;
-using McVSphere.VSphere;
 using McVSphere.VSphere.Lookup;
-using McVSphere.VSphere.Properties;
 using McVSphere.VSphere.Vim;
 
 namespace McVSphere.Plugins.OvfOps;
 
-/// <summary>Where a deployed VM goes: a host that mounts the datastore, its pool, its datacenter's VM folder, the networks it reaches.</summary>
-/// <param name="Datastore">The datastore of the VM's files.</param>
-/// <param name="Host">The host it is registered on.</param>
-/// <param name="Pool">The root resource pool of the host's cluster or standalone host.</param>
-/// <param name="Folder">The VM folder of the datacenter.</param>
-/// <param name="Networks">The networks the host reaches, by name.</param>
-internal sealed record DeployPlacement(
-    InventoryObject Datastore,
-    InventoryObject Host,
-    ManagedObjectReference Pool,
-    ManagedObjectReference Folder,
-    IReadOnlyList<InventoryObject> Networks)
+/// <summary>
+/// Where a deployed VM goes, by the Sdk's placement rule (<see cref="VmPlacement"/>): the compute resource (the configured
+/// cluster, else host_name's, else the first with a usable host that mounts the datastore), its root pool, its datacenter's
+/// VM folder, and the networks the OVF's networks can map to (those of the named host, else of the compute resource).
+/// </summary>
+internal sealed class DeployPlacement
 {
+    private readonly VmPlacement _placement;
+    private readonly string? _hostName;
+    private readonly string _where;
+
+    private DeployPlacement(VmPlacement placement, PlacementTarget target, InventoryObject datastore, string? hostName)
+    {
+        _placement = placement;
+        _hostName = string.IsNullOrWhiteSpace(hostName) ? null : hostName.Trim();
+        Target = target;
+        Datastore = datastore;
+        var named = _hostName is null ? null : placement.Inventory.Find(VSphereObjectKind.Host, _hostName);
+        Networks = named is null ? placement.Networks(target) : placement.NetworksOfHost(named.Ref);
+        _where = named is null ? $"'{target.Name}'" : $"host '{named.Name}'";
+    }
+
+    /// <summary>The cluster or standalone host, its root pool and VM folder.</summary>
+    public PlacementTarget Target { get; }
+
+    /// <summary>The datastore of the VM's files.</summary>
+    public InventoryObject Datastore { get; }
+
+    /// <summary>The networks the VM's adapters can use, by name.</summary>
+    public IReadOnlyList<InventoryObject> Networks { get; }
+
     /// <summary>
-    /// Chooses the placement in one read of the inventory: among the connected hosts that mount the datastore and are not
-    /// in maintenance, those of the configured cluster (VCENTER_CLUSTER) if set, by name. Also refuses a VM name that a
-    /// VM or template already has (vCenter refuses duplicates only within a folder; a second VM of the same name makes
-    /// every later lookup by name ambiguous).
+    /// Reads the placement inventory and the VM names together, refuses a VM name that a VM or template already has (vCenter
+    /// refuses duplicates only within a folder; a second VM of the same name makes every later lookup by name ambiguous) and
+    /// an inaccessible datastore, and chooses the compute resource.
     /// </summary>
-    public static async Task<DeployPlacement> ChooseAsync(VSphereClient client, VSphereDefaults defaults, string datastoreName, string vmName,
+    public static async Task<DeployPlacement> ChooseAsync(IVSphereSession session, string datastoreName, string vmName, string? hostName,
         CancellationToken cancellationToken)
     {
-        var inventory = await InventorySnapshot.ReadAsync(client,
-        [
-            new PropertySpec { Type = "Datastore", PathSet = ["summary.accessible"] },
-            new PropertySpec { Type = "HostSystem", PathSet = ["datastore", "network", "runtime.connectionState", "runtime.inMaintenanceMode"] },
-            new PropertySpec { Type = "ComputeResource", PathSet = ["resourcePool"] },
-            new PropertySpec { Type = "Datacenter", PathSet = ["vmFolder"] },
-            new PropertySpec { Type = "Network", PathSet = [] },
-            new PropertySpec { Type = "VirtualMachine", PathSet = [] },
-        ], cancellationToken);
-
-        if (inventory.List(VSphereObjectKind.VirtualMachine).FirstOrDefault(vm => string.Equals(vm.Name, vmName, StringComparison.Ordinal)) is { } existing)
+        var reading = VmPlacement.ReadAsync(session, cancellationToken);
+        var listing = session.Client.Lookup.ListAsync(VSphereObjectKind.VirtualMachine, cancellationToken);
+        await Task.WhenAll(reading, listing);
+        if ((await listing).FirstOrDefault(vm => string.Equals(vm.Name, vmName, StringComparison.Ordinal)) is { } existing)
         {
             throw ToolException.InvalidArgument("vm_name", $"A VM or template named '{vmName}' already exists ('{existing.Path}'). Choose another vm_name.");
         }
-        var datastore = inventory.Find(VSphereObjectKind.Datastore, datastoreName);
-        if (inventory.Get(datastore.Ref)?.GetBoolean("summary.accessible") == false)
+        var placement = await reading;
+        var datastore = placement.FindDatastore(datastoreName);
+        if (placement.Inventory.Get(datastore.Ref)?.GetBoolean("summary.accessible") == false)
         {
             throw ToolException.Refused($"The datastore '{datastore.Name}' is not accessible now; choose another datastore.", "datastore");
         }
-        var cluster = defaults.Cluster is { } clusterName ? inventory.Find(VSphereObjectKind.Cluster, clusterName).Ref : null;
-        var host = inventory.OfType("HostSystem")
-            .Where(candidate => candidate.GetReferences("datastore").Contains(datastore.Ref)
-                && candidate.GetString("runtime.connectionState") == "connected"
-                && candidate.GetBoolean("runtime.inMaintenanceMode") != true
-                && (cluster is null || inventory.ParentOf(candidate.Ref) == cluster))
-            .OrderBy(candidate => candidate.GetString("name"), StringComparer.Ordinal)
-            .FirstOrDefault()
-            ?? throw ToolException.InvalidArgument("datastore",
-                $"No connected host outside maintenance mode{(cluster is null ? "" : $" in cluster '{defaults.Cluster}' (VCENTER_CLUSTER)")} " +
-                $"mounts the datastore '{datastore.Name}', so no VM can be deployed on it.");
-
-        var computeResource = inventory.ParentOf(host.Ref);
-        var pool = inventory.Get(computeResource)?.GetReference("resourcePool")
-            ?? throw new VSphereException($"The host '{host.GetString("name")}' belongs to no compute resource with a resource pool.");
-        var folder = inventory.Get(inventory.AncestorOf(host.Ref, "Datacenter"))?.GetReference("vmFolder")
-            ?? throw new VSphereException($"The host '{host.GetString("name")}' is in no datacenter with a VM folder.");
-        var networks = host.GetReferences("network")
-            .Select(network => new InventoryObject(VSphereObjectKind.Network, network, inventory.NameOf(network) ?? network.Value, inventory.PathOf(network)))
-            .ToArray();
-        var hostObject = new InventoryObject(VSphereObjectKind.Host, host.Ref, host.GetString("name") ?? host.Ref.Value, inventory.PathOf(host.Ref));
-        return new DeployPlacement(datastore, hostObject, pool, folder, networks);
+        return new DeployPlacement(placement, placement.ForDatastore(datastore, hostName), datastore, hostName);
     }
 
     /// <summary>
-    /// Maps each network of the OVF to a network the host reaches: <paramref name="networkMap"/> first (OVF network →
+    /// The host to deploy on, by the placement rule: one that mounts the datastore and reaches every mapped network (none in a
+    /// cluster with DRS unless host_name names one).
+    /// </summary>
+    public InventoryObject? ChooseHost(IReadOnlyList<OvfNetworkMapping> mappings) =>
+        _placement.ChooseHost(Target, [Datastore.Ref], mappings.Select(mapping => mapping.Network).Distinct().ToArray(), _hostName,
+            VmPlacement.HostNameArgument);
+
+    /// <summary>
+    /// Maps each network of the OVF to a network the VM can reach: <paramref name="networkMap"/> first (OVF network →
     /// network), then <paramref name="network"/> for all others, then the configured VCENTER_NETWORK, then the network
     /// of the OVF's own name. A network that cannot be mapped is an error listing the networks there are.
     /// </summary>
@@ -95,8 +91,8 @@ internal sealed record DeployPlacement(
                 ?? (defaultNetwork is not null ? Reachable(defaultNetwork, "network") : null)
                 ?? Networks.FirstOrDefault(candidate => string.Equals(candidate.Name, ovfNetwork.Name, StringComparison.Ordinal))
                 ?? throw ToolException.InvalidArgument("network",
-                    $"The OVF's network '{ovfNetwork.Name}' has no network of that name on host '{Host.Name}': pass network (for every OVF network) " +
-                    "or network_map (OVF network → network) with one of the host's networks.", NetworkNames());
+                    $"The OVF's network '{ovfNetwork.Name}' has no network of that name on {_where}: pass network (for every OVF network) " +
+                    "or network_map (OVF network → network) with one of its networks.", NetworkNames());
             return new OvfNetworkMapping(ovfNetwork.Name, target.Ref);
         }).ToArray();
     }
@@ -105,7 +101,7 @@ internal sealed record DeployPlacement(
         Networks.FirstOrDefault(candidate => string.Equals(candidate.Name, name, StringComparison.Ordinal))
         ?? Networks.SingleOrDefault(candidate => string.Equals(candidate.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw ToolException.InvalidArgument(argument,
-            $"No network named '{name}' is reachable from host '{Host.Name}', where the VM would run.",
+            $"No network named '{name}' is reachable from {_where}, where the VM would run.",
             ClosestNames.Find(name, NetworkNames()) is { Count: > 0 } closest ? closest : NetworkNames());
 
     private IReadOnlyList<string> NetworkNames() => Networks.Select(candidate => candidate.Name).Order(StringComparer.Ordinal).ToArray();

@@ -20,7 +20,9 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
 
     [McpServerTool(Name = "deploy_ovf"), Description(
         "Deploys an OVF or OVA package as a new VM: the descriptor is mapped by vSphere (OvfManager.CreateImportSpec), the VM created " +
-        "(ResourcePool.ImportVApp) on a connected host that mounts the datastore, and every disk streamed to it through the NFC lease, " +
+        "(ResourcePool.ImportVApp) in the configured cluster, else host_name's, else the first cluster or host that mounts the datastore " +
+        "(in a cluster without DRS on host_name, else on a connected host outside maintenance mode that mounts the datastore and reaches " +
+        "the networks), and every disk streamed to it through the NFC lease, " +
         "with progress. ovf_path is an .ovf (its disks beside it) or an .ova, given as a datastore path '[datastore] folder/x.ova', an " +
         "http(s) URL from a host the server allows (MCVSPHERE_URL_ALLOW), or a path under the server's file root (MCVSPHERE_FILE_ROOT). Each OVF network is mapped by network_map, else to " +
         "network, else to VCENTER_NETWORK, else to the network of the same name. If anything fails the import is aborted and no VM is " +
@@ -38,6 +40,8 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
         [Description("Power the VM on once deployed (default false).")] bool power_on = false,
         [Description("OVF network name → network (port group) name, for OVFs with several networks, e.g. {\"VM Network\": \"DC0_DVPG0\"}; " +
             "networks not listed go to network.")] Dictionary<string, string>? network_map = null,
+        [Description("Host to run the VM on (name or path); default: vSphere's choice with DRS, else a connected host outside maintenance " +
+            "mode that mounts the datastore and reaches the networks.")] string? host_name = null,
         CancellationToken cancellationToken = default)
     {
         RequireVmName(vm_name);
@@ -47,12 +51,13 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
         var descriptor = package.Descriptor;
         RequirePlainFiles(descriptor, location);
 
-        var placement = await DeployPlacement.ChooseAsync(client, session.Defaults, datastore, vm_name, cancellationToken);
+        var placement = await DeployPlacement.ChooseAsync(session, datastore, vm_name, host_name, cancellationToken);
         var mappings = placement.MapNetworks(descriptor, network, network_map, session.Defaults.Network);
-        var spec = await client.CreateImportSpecAsync(descriptor.Xml, placement.Pool, placement.Datastore.Ref, new OvfCreateImportSpecParams
+        var host = placement.ChooseHost(mappings);
+        var spec = await client.CreateImportSpecAsync(descriptor.Xml, placement.Target.RootPool, placement.Datastore.Ref, new OvfCreateImportSpecParams
         {
             EntityName = vm_name,
-            HostSystem = placement.Host.Ref,
+            HostSystem = host?.Ref,
             NetworkMapping = mappings,
             DiskProvisioning = "thin",
         }, cancellationToken);
@@ -72,7 +77,7 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
         }
 
         await using var lease = await NfcLease.AcquireAsync(client,
-            await client.ImportVAppAsync(placement.Pool, spec.ImportSpec, placement.Folder, placement.Host.Ref, cancellationToken),
+            await client.ImportVAppAsync(placement.Target.RootPool, spec.ImportSpec, placement.Target.VmFolder, host?.Ref, cancellationToken),
             cancellationToken: cancellationToken);
         IReadOnlyList<UploadedFile> uploaded;
         try
@@ -91,7 +96,7 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
         {
             await client.PowerOnVmAsync(vm, progress: progress.ForVSphereTask("Powering on"), cancellationToken: cancellationToken);
         }
-        return await ReadBackAsync(client, vm, placement, uploaded, spec.Warnings, cancellationToken);
+        return await ReadBackAsync(client, vm, placement.Datastore.Name, uploaded, spec.Warnings, cancellationToken);
     }
 
     /// <summary>Streams each file the import expects, in package order, to the lease's device URL for it.</summary>
@@ -144,12 +149,14 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
         }
     }
 
-    private static async Task<DeployedVm> ReadBackAsync(VSphereClient client, ManagedObjectReference vm, DeployPlacement placement,
+    private static async Task<DeployedVm> ReadBackAsync(VSphereClient client, ManagedObjectReference vm, string datastore,
         IReadOnlyList<UploadedFile> uploaded, IReadOnlyList<OvfIssue> warnings, CancellationToken cancellationToken)
     {
         var content = await client.Properties.RetrieveAsync(vm,
-            ["name", "runtime.powerState", "config.hardware.numCPU", "config.hardware.memoryMB", "config.hardware.device", "network"], cancellationToken);
-        var networkNames = await client.Properties.ReadNamesAsync(content.GetReferences("network"), cancellationToken);
+            ["name", "runtime.powerState", "runtime.host", "config.hardware.numCPU", "config.hardware.memoryMB", "config.hardware.device", "network"],
+            cancellationToken);
+        var host = content.GetReference("runtime.host");
+        var names = await client.Properties.ReadNamesAsync(content.GetReferences("network").Append(host), cancellationToken);
         var disks = VirtualDevice.ListFrom(content["config.hardware.device"]).OfType<VirtualDisk>()
             .Select(disk => new DeployedDisk(disk.DeviceInfo?.Label, (disk.Backing as VirtualDeviceFileBackingInfo)?.FileName,
                 Math.Round((disk.CapacityInBytes ?? disk.CapacityInKB * 1024) / 1073741824.0, 3)))
@@ -157,12 +164,12 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
         return new DeployedVm(
             content.GetString("name") ?? vm.Value,
             content.GetString("runtime.powerState") ?? "unknown",
-            placement.Host.Name,
-            placement.Datastore.Name,
+            host is not null && names.TryGetValue(host, out var hostName) ? hostName : "",
+            datastore,
             content.GetInt32("config.hardware.numCPU"),
             content.GetInt64("config.hardware.memoryMB"),
             disks,
-            networkNames.Values.Order(StringComparer.Ordinal).ToArray(),
+            content.GetReferences("network").Select(network => names.GetValueOrDefault(network) ?? network.Value).Order(StringComparer.Ordinal).ToArray(),
             uploaded,
             uploaded.Sum(file => file.Bytes),
             warnings.Select(warning => warning.Message).ToArray());

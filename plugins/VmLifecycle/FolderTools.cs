@@ -32,7 +32,7 @@ public sealed class FolderTools(IVSphereSession session)
         VmLocator.RequireName(folder_name, nameof(folder_name));
         var client = session.Client;
         var parent = parent_path is null
-            ? await Placement.DefaultVmFolderAsync(client, session.Defaults, cancellationToken)
+            ? (await VmPlacement.ReadAsync(session, cancellationToken)).DefaultVmFolder()
             : (await FindVmFolderAsync(client, parent_path, nameof(parent_path), cancellationToken)).Ref;
         var folder = await client.CreateFolderAsync(parent, folder_name, cancellationToken);
         return new FolderCreated(await InventoryReads.PathOfAsync(client, VSphereObjectKind.Folder, folder, cancellationToken));

@@ -38,13 +38,14 @@ public sealed class PlacementTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var (vm, datastore) = await FindVmAndDatastoreAsync(vm_name, target_datastore, cancellationToken);
+        var (vm, datastore, placement) = await FindVmAndDatastoreAsync(vm_name, target_datastore, cancellationToken);
         if (!thin_provision && vm.Datastores.SequenceEqual([datastore.Ref]))
         {
             return await ReadBackAsync(vm, $"'{vm.Name}' is already all on '{datastore.Name}'; nothing was moved.", cancellationToken, alreadyInState: true);
         }
         var spec = new VirtualMachineRelocateSpec
         {
+            Host = HostForStorage(placement, vm, [datastore.Ref]),
             Datastore = datastore.Ref,
             Disk = thin_provision
                 ? vm.Devices.OfType<VirtualDisk>().Select(disk => new VirtualMachineRelocateSpecDiskLocator
@@ -72,14 +73,18 @@ public sealed class PlacementTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var (vm, datastore) = await FindVmAndDatastoreAsync(vm_name, target_datastore, cancellationToken);
+        var (vm, datastore, placement) = await FindVmAndDatastoreAsync(vm_name, target_datastore, cancellationToken);
         var disk = vm.Devices.FindByLabel<VirtualDisk>(vm.Name, disk_label, nameof(disk_label), "disk");
         if (disk.FlatBacking?.Datastore == datastore.Ref)
         {
             return await ReadBackAsync(vm, $"{disk.Label()} of '{vm.Name}' is already on '{datastore.Name}'; nothing was moved.", cancellationToken,
                 alreadyInState: true);
         }
-        var spec = new VirtualMachineRelocateSpec { Disk = [new VirtualMachineRelocateSpecDiskLocator { DiskId = disk.Key, Datastore = datastore.Ref }] };
+        var spec = new VirtualMachineRelocateSpec
+        {
+            Host = HostForStorage(placement, vm, [.. vm.Datastores, datastore.Ref]),
+            Disk = [new VirtualMachineRelocateSpecDiskLocator { DiskId = disk.Key, Datastore = datastore.Ref }],
+        };
         await client.RelocateVmAsync(vm.Ref, spec, progress.ForVSphereTask($"Moving {disk.Label()} of {vm.Name} to {datastore.Name}"), cancellationToken);
         return await ReadBackAsync(vm, $"Moved {disk.Label()} of '{vm.Name}' to '{datastore.Name}'.", cancellationToken);
     }
@@ -111,36 +116,36 @@ public sealed class PlacementTools(IVSphereSession session)
 
         var client = session.Client;
         var finding = client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
-        var findingHost = target_host is null ? Task.FromResult<InventoryObject?>(null) : FindAsync(VSphereObjectKind.Host, target_host);
-        var findingPool = target_pool is null
-            ? Task.FromResult<ManagedObjectReference?>(null)
-            : FindPoolAsync(target_pool);
-        var findingDatastore = target_datastore is null ? Task.FromResult<InventoryObject?>(null) : FindAsync(VSphereObjectKind.Datastore, target_datastore);
-        await Task.WhenAll(finding, findingHost, findingPool, findingDatastore);
-        var vm = (await finding).RequireNotTemplate(nameof(vm_name));
-        var (host, datastore) = (await findingHost, await findingDatastore);
-        var pool = await findingPool ?? (host is null ? null : await PoolForHostAsync(vm, host.Ref, cancellationToken));
+        var reading = VmPlacement.ReadAsync(session, cancellationToken);
+        await Task.WhenAll(finding, reading);
+        var (vm, placement) = ((await finding).RequireNotTemplate(nameof(vm_name)), await reading);
+        var namedHost = target_host is null ? null : placement.Inventory.Find(VSphereObjectKind.Host, target_host);
+        var datastore = target_datastore is null ? null : placement.FindDatastore(target_datastore);
+        var pool = target_pool is not null ? placement.FindPool(target_pool, nameof(target_pool))
+            : namedHost is not null && placement.Inventory.ParentOf(namedHost.Ref) != OwnerOf(placement, vm) ? placement.ForHost(namedHost.Ref).RootPool
+            : null;
 
-        if ((host is null || host.Ref == vm.Host) && (pool is null || pool == vm.ResourcePool) && (datastore is null || vm.Datastores.SequenceEqual([datastore.Ref])))
+        if ((namedHost is null || namedHost.Ref == vm.Host) && (pool is null || pool == vm.ResourcePool) && (datastore is null || vm.Datastores.SequenceEqual([datastore.Ref])))
         {
             return await ReadBackAsync(vm, $"'{vm.Name}' is already there; nothing was moved.", cancellationToken, alreadyInState: true);
         }
+        var datastores = datastore is null ? vm.Datastores : [datastore.Ref];
+        // A pool or host given: the placement rule decides the host (none with DRS); storage alone keeps the host if it can.
+        var host = pool is not null || namedHost is not null
+            ? placement.ChooseHost(placement.ForPool(pool ?? RequirePool(vm)), datastores, vm.Networks, target_host, nameof(target_host), vm.Host)?.Ref
+            : HostForStorage(placement, vm, datastores);
         var taskProgress = progress.ForVSphereTask($"Migrating {vm.Name}");
         if (datastore is null)
         {
-            await client.MigrateVmAsync(vm.Ref, pool, host?.Ref, movePriority, taskProgress, cancellationToken);
+            await client.MigrateVmAsync(vm.Ref, pool, host, movePriority, taskProgress, cancellationToken);
         }
         else
         {
             // Only RelocateVM_Task moves storage too.
-            var spec = new VirtualMachineRelocateSpec { Host = host?.Ref, Pool = pool, Datastore = datastore.Ref };
+            var spec = new VirtualMachineRelocateSpec { Host = host, Pool = pool, Datastore = datastore.Ref };
             await client.RelocateVmAsync(vm.Ref, spec, movePriority, taskProgress, cancellationToken);
         }
         return await ReadBackAsync(vm, $"Migrated '{vm.Name}'.", cancellationToken);
-
-        async Task<InventoryObject?> FindAsync(VSphereObjectKind kind, string name) => await client.Lookup.FindAsync(kind, name, cancellationToken);
-
-        async Task<ManagedObjectReference?> FindPoolAsync(string name) => await Placement.FindPoolAsync(client, name, nameof(target_pool), cancellationToken);
     }
 
     [McpServerTool(Name = "move_vm_to_folder", Idempotent = true)]
@@ -180,9 +185,9 @@ public sealed class PlacementTools(IVSphereSession session)
     {
         var client = session.Client;
         var finding = client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
-        var findingPool = Placement.FindPoolAsync(client, pool_name, nameof(pool_name), cancellationToken);
-        await Task.WhenAll(finding, findingPool);
-        var (vm, pool) = ((await finding).RequireNotTemplate(nameof(vm_name)), await findingPool);
+        var reading = VmPlacement.ReadAsync(session, cancellationToken);
+        await Task.WhenAll(finding, reading);
+        var (vm, pool) = ((await finding).RequireNotTemplate(nameof(vm_name)), (await reading).FindPool(pool_name, nameof(pool_name)));
         if (vm.ResourcePool != pool)
         {
             try
@@ -191,9 +196,10 @@ public sealed class PlacementTools(IVSphereSession session)
             }
             catch (VimFaultException fault) when (fault.IsNotSupported)
             {
-                // Servers without MoveIntoResourcePool move the VM with a relocation to the pool.
-                await client.RelocateVmAsync(vm.Ref, new VirtualMachineRelocateSpec { Pool = pool }, progress.ForVSphereTask($"Moving {vm.Name}"),
-                    cancellationToken);
+                // Servers without MoveIntoResourcePool move the VM with a relocation to the pool, on its own host (a pool of a
+                // cluster without DRS needs one).
+                await client.RelocateVmAsync(vm.Ref, new VirtualMachineRelocateSpec { Pool = pool, Host = vm.Host },
+                    progress.ForVSphereTask($"Moving {vm.Name}"), cancellationToken);
             }
         }
         var readBack = await client.Properties.RetrieveAsync(vm.Ref, ["resourcePool"], cancellationToken);
@@ -202,30 +208,39 @@ public sealed class PlacementTools(IVSphereSession session)
             AlreadyInState: vm.ResourcePool == pool);
     }
 
-    private async Task<(LocatedVm Vm, InventoryObject Datastore)> FindVmAndDatastoreAsync(string vmName, string datastoreName, CancellationToken cancellationToken)
+    private async Task<(LocatedVm Vm, InventoryObject Datastore, VmPlacement Placement)> FindVmAndDatastoreAsync(string vmName, string datastoreName,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(datastoreName))
         {
             throw ToolException.InvalidArgument("target_datastore", "target_datastore is required: give the name of a datastore.");
         }
         var finding = session.Client.FindVmAsync(vmName, "vm_name", cancellationToken);
-        var findingDatastore = session.Client.Lookup.FindAsync(VSphereObjectKind.Datastore, datastoreName, cancellationToken);
-        await Task.WhenAll(finding, findingDatastore);
-        return (await finding, await findingDatastore);
+        var reading = VmPlacement.ReadAsync(session, cancellationToken);
+        await Task.WhenAll(finding, reading);
+        var placement = await reading;
+        return (await finding, placement.FindDatastore(datastoreName), placement);
     }
 
-    /// <summary>For a move to a host of another cluster (or standalone host): that one's root pool; otherwise none (the VM keeps its pool).</summary>
-    private async Task<ManagedObjectReference?> PoolForHostAsync(LocatedVm vm, ManagedObjectReference host, CancellationToken cancellationToken)
+    /// <summary>
+    /// For a move of storage only (the VM keeps its pool, so DRS does not choose): none when the VM's host mounts every
+    /// datastore, else a usable host of its cluster or standalone host that does.
+    /// </summary>
+    private static ManagedObjectReference? HostForStorage(VmPlacement placement, LocatedVm vm, IReadOnlyCollection<ManagedObjectReference> datastores)
     {
-        var client = session.Client;
-        var hostComputeResource = (await client.Properties.RetrieveAsync(host, ["parent"], cancellationToken)).GetReference("parent");
-        var vmComputeResource = vm.ResourcePool is { } pool
-            ? (await client.Properties.RetrieveAsync(pool, ["owner"], cancellationToken)).GetReference("owner")
-            : null;
-        return hostComputeResource is null || hostComputeResource == vmComputeResource
-            ? null
-            : await Placement.RootPoolOfAsync(client, hostComputeResource, cancellationToken);
+        var mounted = vm.Host is { } current ? placement.Inventory.Get(current)?.GetReferences("datastore") : null;
+        if (mounted is not null && datastores.All(mounted.Contains))
+        {
+            return null;
+        }
+        return placement.ChooseHost(placement.ForPool(RequirePool(vm)), datastores, vm.Networks, null, "target_datastore", vm.Host, hostRequired: true)?.Ref;
     }
+
+    private static ManagedObjectReference? OwnerOf(VmPlacement placement, LocatedVm vm) =>
+        vm.ResourcePool is { } pool ? placement.Inventory.Get(pool)?.GetReference("owner") : null;
+
+    private static ManagedObjectReference RequirePool(LocatedVm vm) =>
+        vm.ResourcePool ?? throw new VSphereException($"'{vm.Name}' is in no resource pool.");
 
     private async Task<VmMoved> ReadBackAsync(LocatedVm vm, string message, CancellationToken cancellationToken, bool alreadyInState = false)
     {

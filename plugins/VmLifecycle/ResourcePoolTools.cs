@@ -46,9 +46,8 @@ public sealed class ResourcePoolTools(IVSphereSession session)
                 memory_shares, nameof(memory_shares)),
         };
         var client = session.Client;
-        var parentPool = parent is null
-            ? await Placement.RootPoolOfAsync(client, await Placement.DefaultComputeResourceAsync(client, session.Defaults, cancellationToken), cancellationToken)
-            : await Placement.FindPoolAsync(client, parent, nameof(parent), cancellationToken);
+        var placement = await VmPlacement.ReadAsync(session, cancellationToken);
+        var parentPool = parent is null ? placement.ForNewVm(null).RootPool : placement.FindPool(parent, nameof(parent));
         var pool = await client.CreateResourcePoolAsync(parentPool, name, spec, cancellationToken);
 
         var path = InventoryReads.PathOfAsync(client, VSphereObjectKind.ResourcePool, pool, cancellationToken);

@@ -3,7 +3,6 @@ using McVSphere.Sdk.Errors;
 using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
-using McVSphere.VSphere.Properties;
 using McVSphere.VSphere.Vim;
 using ModelContextProtocol;
 using ModelContextProtocol.Server;
@@ -39,12 +38,14 @@ public sealed class TemplateTools(IVSphereSession session)
 
     [McpServerTool(Name = "convert_to_vm", Idempotent = true)]
     [Description("Turns a template back into a powered-off VM, in the resource pool given (default: the configured cluster's, else the " +
-        "root pool of the template's host). Says so when it is already a VM.")]
+        "root pool of the template's host). In a cluster without DRS it goes to host_name, else to the template's host or another connected " +
+        "host outside maintenance mode that mounts its datastores. Says so when it is already a VM.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("turn template '{template_name}' back into a VM (resource pool: {resource_pool})")]
     public async Task<TemplateConversion> ConvertToVm(
         [Description("Name or inventory path of the template.")] string template_name,
         [Description("Resource pool (name or path), or a cluster or host for its root pool.")] string? resource_pool = null,
+        [Description(VmTools.HostNameDescription)] string? host_name = null,
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
@@ -53,16 +54,19 @@ public sealed class TemplateTools(IVSphereSession session)
         {
             return await ReadBackAsync(template, $"'{template.Name}' is already a VM; nothing was changed.", alreadyInState: true, cancellationToken);
         }
+        var placement = await VmPlacement.ReadAsync(session, cancellationToken);
         var pool = resource_pool is null
-            ? await Placement.PoolForCopyOfAsync(client, session.Defaults, template, cancellationToken)
-            : await Placement.FindPoolAsync(client, resource_pool, nameof(resource_pool), cancellationToken);
-        await client.MarkAsVirtualMachineAsync(template.Ref, pool, await HostInPoolAsync(template, pool, cancellationToken), cancellationToken);
+            ? placement.PoolForCopyOf(template.Name, template.ResourcePool, template.Host)
+            : placement.FindPool(resource_pool, nameof(resource_pool));
+        var host = placement.ChooseHost(placement.ForPool(pool), template.Datastores, template.Networks, host_name, nameof(host_name), template.Host);
+        await client.MarkAsVirtualMachineAsync(template.Ref, pool, host?.Ref, cancellationToken);
         return await ReadBackAsync(template, $"'{template.Name}' is now a VM.", alreadyInState: false, cancellationToken);
     }
 
     [McpServerTool(Name = "deploy_from_template")]
     [Description("Deploys a new VM from a template, beside it (the configured cluster's pool, else the template host's), optionally on another " +
-        "datastore, and powers it on when asked. Refuses a name another VM already has. Reports the clone task's progress; cancelling the " +
+        "datastore, and powers it on when asked. In a cluster without DRS it goes to host_name, else to a usable host. Refuses a name " +
+        "another VM already has. Reports the clone task's progress; cancelling the " +
         "request cancels the deployment.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("deploy a new VM '{new_vm_name}' from template '{template_name}'")]
@@ -72,35 +76,12 @@ public sealed class TemplateTools(IVSphereSession session)
         IProgress<ProgressNotificationValue> progress,
         [Description("Datastore for the new VM; default: the template's.")] string? datastore = null,
         [Description("Power the new VM on once deployed.")] bool power_on = false,
+        [Description(VmTools.HostNameDescription)] string? host_name = null,
         CancellationToken cancellationToken = default)
     {
         VmLocator.RequireName(new_vm_name, nameof(new_vm_name));
         var template = await session.Client.FindTemplateAsync(template_name, nameof(template_name), cancellationToken);
-        return await VmCloning.CloneAsync(session, template, new_vm_name, nameof(new_vm_name), datastore, power_on, progress, cancellationToken);
-    }
-
-    /// <summary>
-    /// The template's host when it belongs to the pool's cluster or host (so the VM stays there); otherwise none, and
-    /// vSphere picks one (a standalone host, or DRS).
-    /// </summary>
-    private async Task<ManagedObjectReference?> HostInPoolAsync(LocatedVm template, ManagedObjectReference pool, CancellationToken cancellationToken)
-    {
-        if (template.Host is not { } host)
-        {
-            return null;
-        }
-        var contents = await session.Client.Properties.RetrieveAsync(new PropertyFilterSpec
-        {
-            PropSet =
-            [
-                new PropertySpec { Type = "HostSystem", PathSet = ["parent"] },
-                new PropertySpec { Type = "ResourcePool", PathSet = ["owner"] },
-            ],
-            ObjectSet = [new ObjectSpec { Obj = host }, new ObjectSpec { Obj = pool }],
-        }, cancellationToken);
-        var hostComputeResource = contents.FirstOrDefault(content => content.Ref == host)?.GetReference("parent");
-        var poolComputeResource = contents.FirstOrDefault(content => content.Ref == pool)?.GetReference("owner");
-        return hostComputeResource is not null && hostComputeResource == poolComputeResource ? host : null;
+        return await VmCloning.CloneAsync(session, template, new_vm_name, nameof(new_vm_name), datastore, host_name, power_on, progress, cancellationToken);
     }
 
     private async Task<TemplateConversion> ReadBackAsync(LocatedVm vm, string message, bool alreadyInState, CancellationToken cancellationToken) =>

@@ -1,6 +1,5 @@
 using McVSphere.Sdk.Progress;
 using McVSphere.Sdk.Session;
-using McVSphere.VSphere.Lookup;
 using McVSphere.VSphere.Vim;
 using ModelContextProtocol;
 
@@ -11,39 +10,38 @@ internal static class VmCloning
 {
     /// <summary>
     /// Clones <paramref name="source"/> as <paramref name="newName"/> into the source's folder and resource pool (for a
-    /// template, see <see cref="Placement.PoolForCopyOfAsync"/>), on <paramref name="datastore"/> or the source's
-    /// datastore, then powers the clone on when asked. The power-on is a call of its own rather than the clone spec's
-    /// <c>powerOn</c>, which not every server honours (the simulator ignores it). Progress follows the clone task.
+    /// template, see <see cref="VmPlacement.PoolForCopyOf"/>), on <paramref name="datastore"/> or the source's datastores,
+    /// on the host <see cref="VmPlacement.ChooseHost"/> gives (the caller's <paramref name="hostName"/>, else none with DRS,
+    /// else the source's host or another usable one), then powers the clone on when asked. The power-on is a call of its
+    /// own rather than the clone spec's <c>powerOn</c>, which not every server honours (the simulator ignores it).
+    /// Progress follows the clone task.
     /// </summary>
     public static async Task<ClonedVm> CloneAsync(IVSphereSession session, LocatedVm source, string newName, string newNameArgument,
-        string? datastore, bool powerOn, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken)
+        string? datastore, string? hostName, bool powerOn, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken)
     {
         var client = session.Client;
         // Independent reads, run together.
         var nameCheck = client.EnsureVmNameIsFreeAsync(newName, newNameArgument, cancellationToken);
-        var pool = Placement.PoolForCopyOfAsync(client, session.Defaults, source, cancellationToken);
-        var targetDatastore = datastore is null
-            ? Task.FromResult<ManagedObjectReference?>(null)
-            : FindDatastoreAsync(datastore);
-        var folder = source.Folder is { } parent
-            ? Task.FromResult(parent)
-            : Placement.VmFolderOfDatacenterOfAsync(client, source.Ref, cancellationToken);
-        await Task.WhenAll(nameCheck, pool, targetDatastore, folder);
+        var reading = VmPlacement.ReadAsync(session, cancellationToken);
+        await Task.WhenAll(nameCheck, reading);
+        var placement = await reading;
 
+        var pool = placement.PoolForCopyOf(source.Name, source.ResourcePool, source.Host);
+        var target = placement.ForPool(pool);
+        var targetDatastore = datastore is null ? null : placement.FindDatastore(datastore).Ref;
+        var host = placement.ChooseHost(target, targetDatastore is null ? source.Datastores : [targetDatastore], source.Networks,
+            hostName, VmPlacement.HostNameArgument, source.Host);
         var spec = new VirtualMachineCloneSpec
         {
-            Location = new VirtualMachineRelocateSpec { Pool = await pool, Datastore = await targetDatastore },
+            Location = new VirtualMachineRelocateSpec { Pool = pool, Datastore = targetDatastore, Host = host?.Ref },
         };
-        var clone = await client.CloneVmAsync(source.Ref, await folder, newName, spec,
+        var clone = await client.CloneVmAsync(source.Ref, source.Folder ?? target.VmFolder, newName, spec,
             progress.ForVSphereTask($"Cloning {source.Name} to {newName}"), cancellationToken);
         if (powerOn)
         {
             await client.PowerOnVmAsync(clone, cancellationToken: cancellationToken);
         }
         return new ClonedVm(source.Name, await VmSummary.ReadAsync(client, clone, cancellationToken));
-
-        async Task<ManagedObjectReference?> FindDatastoreAsync(string name) =>
-            (await client.Lookup.FindAsync(VSphereObjectKind.Datastore, name, cancellationToken)).Ref;
     }
 }
 

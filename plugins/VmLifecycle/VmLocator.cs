@@ -45,6 +45,9 @@ internal sealed record LocatedVm(InventoryObject Inventory, ObjectContent Conten
     /// <summary>The datastores holding the VM's files.</summary>
     public IReadOnlyList<ManagedObjectReference> Datastores => Content.GetReferences("datastore");
 
+    /// <summary>The networks its adapters use.</summary>
+    public IReadOnlyList<ManagedObjectReference> Networks => Content.GetReferences("network");
+
     /// <summary>Refuses a template where a VM is needed (vSphere cannot power on or reconfigure a template).</summary>
     /// <param name="argument">The tool argument that named it.</param>
     public LocatedVm RequireNotTemplate(string argument) => IsTemplate
@@ -72,7 +75,7 @@ internal static class VmLocator
     public static readonly IReadOnlyList<string> Paths =
     [
         "runtime.powerState", "config.template", "config.hardware.device", "config.changeVersion", "snapshot",
-        "runtime.host", "resourcePool", "parent", "datastore",
+        "runtime.host", "resourcePool", "parent", "datastore", "network",
     ];
 
     /// <summary>Finds a VM or template by name or inventory path and reads its properties.</summary>

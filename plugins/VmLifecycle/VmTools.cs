@@ -26,11 +26,16 @@ public sealed class VmTools(IVSphereSession session)
 
     private const long KbPerGb = 1024 * 1024;
 
+    /// <summary>The description of host_name on the tools that place a VM.</summary>
+    internal const string HostNameDescription = "Host to run the VM on (name or path), in the cluster it goes to; default: vSphere's choice " +
+        "with DRS, else a connected host outside maintenance mode that mounts the datastore and reaches the networks.";
+
     [McpServerTool(Name = "create_vm")]
     [Description("Creates a powered-off VM with a paravirtual SCSI controller, one thin-provisioned disk and one VMXNET3 network adapter. " +
-        "Placement: the configured cluster (else the first cluster or host); datastore: the one given, else the configured one, else the " +
-        "one with the most free space; network: the one given, else the configured one, else \"VM Network\", else the first. " +
-        "Refuses a name another VM already has.")]
+        "Placement: the configured cluster, else host_name's cluster or host, else the first cluster or host; datastore: the one given, " +
+        "else the configured one, else the one with the most free space; network: the one given, else the configured one, else " +
+        "\"VM Network\", else the first. In a cluster without DRS the VM goes to host_name, else to a connected host outside maintenance " +
+        "mode that mounts the datastore and reaches the network. Refuses a name another VM already has.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("create VM '{name}'")]
     public async Task<CreatedVm> CreateVm(
@@ -42,6 +47,7 @@ public sealed class VmTools(IVSphereSession session)
         [Description("Datastore for the VM's files and disk; default: configured, else the one with the most free space.")] string? datastore = null,
         [Description("Network for the adapter; default: configured, else \"VM Network\", else the first.")] string? network = null,
         [Description("Guest OS identifier, e.g. otherGuest64, ubuntu64Guest, windows2019srv_64Guest.")] string guest_id = "otherGuest64",
+        [Description(HostNameDescription)] string? host_name = null,
         CancellationToken cancellationToken = default)
     {
         VmLocator.RequireName(name, nameof(name));
@@ -58,13 +64,17 @@ public sealed class VmTools(IVSphereSession session)
 
         var client = session.Client;
         var nameCheck = client.EnsureVmNameIsFreeAsync(name, nameof(name), cancellationToken);
-        var placing = Placement.ForNewVmAsync(client, session.Defaults, datastore, network, cancellationToken);
-        await Task.WhenAll(nameCheck, placing);
-        var placement = await placing;
-        var networkBacking = await client.GetEthernetCardBackingAsync(placement.Network, cancellationToken);
+        var reading = VmPlacement.ReadAsync(session, cancellationToken);
+        await Task.WhenAll(nameCheck, reading);
+        var placement = await reading;
+        var target = placement.ForNewVm(host_name);
+        var targetDatastore = placement.ChooseDatastore(target, datastore, nameof(datastore));
+        var targetNetwork = placement.ChooseNetwork(target, network, nameof(network));
+        var host = placement.ChooseHost(target, [targetDatastore.Ref], [targetNetwork.Ref], host_name, nameof(host_name));
+        var networkBacking = await client.GetEthernetCardBackingAsync(targetNetwork, cancellationToken);
 
         const int controllerKey = -100;
-        var datastoreRoot = $"[{placement.Datastore.Name}]";
+        var datastoreRoot = $"[{targetDatastore.Name}]";
         var config = new VirtualMachineConfigSpec
         {
             Name = name,
@@ -93,18 +103,19 @@ public sealed class VmTools(IVSphereSession session)
                 }),
             ],
         };
-        var vm = await client.CreateVmAsync(placement.Folder, config, placement.Pool,
-            progress: progress.ForVSphereTask($"Creating {name}"), cancellationToken: cancellationToken);
+        var vm = await client.CreateVmAsync(target.VmFolder, config, target.RootPool, host?.Ref,
+            progress.ForVSphereTask($"Creating {name}"), cancellationToken);
 
         var summary = VmSummary.ReadAsync(client, vm, cancellationToken);
         var devices = client.GetDevicesAsync(vm, cancellationToken);
         await Task.WhenAll(summary, devices);
-        return new CreatedVm(await summary, placement.ComputeResource, DescribeDisks(await devices), DescribeNics(await devices, await summary));
+        return new CreatedVm(await summary, target.Name, DescribeDisks(await devices), DescribeNics(await devices, await summary));
     }
 
     [McpServerTool(Name = "clone_vm")]
     [Description("Clones a VM or template into a new VM in the same folder and resource pool (a template's copy goes to the configured " +
-        "cluster, else its host's), optionally on another datastore, and powers it on when asked. Refuses a name another VM already has. " +
+        "cluster, else its host's), optionally on another datastore, and powers it on when asked. In a cluster without DRS the clone goes " +
+        "to host_name, else to the source's host or another usable one. Refuses a name another VM already has. " +
         "Reports the clone task's progress; cancelling the request cancels the clone.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("clone '{template_name}' into a new VM '{new_name}'")]
@@ -114,11 +125,12 @@ public sealed class VmTools(IVSphereSession session)
         IProgress<ProgressNotificationValue> progress,
         [Description("Power the new VM on once cloned.")] bool power_on = false,
         [Description("Datastore for the new VM; default: the source's.")] string? datastore = null,
+        [Description(HostNameDescription)] string? host_name = null,
         CancellationToken cancellationToken = default)
     {
         VmLocator.RequireName(new_name, nameof(new_name));
         var source = await session.Client.FindVmAsync(template_name, nameof(template_name), cancellationToken);
-        return await VmCloning.CloneAsync(session, source, new_name, nameof(new_name), datastore, power_on, progress, cancellationToken);
+        return await VmCloning.CloneAsync(session, source, new_name, nameof(new_name), datastore, host_name, power_on, progress, cancellationToken);
     }
 
     [McpServerTool(Name = "delete_vm", Destructive = true)]

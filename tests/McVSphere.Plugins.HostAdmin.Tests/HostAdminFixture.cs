@@ -87,5 +87,5 @@ public sealed class SingleHostFixture : HostAdminFixture
 {
     public const string Host = "DC0_H0";
 
-    protected override string[] SimulatorFlags => ["-cluster", "0", "-standalone-host", "1", "-task-delay", "1s"];
+    protected override string[] SimulatorFlags => ["-cluster", "0", "-nodrs-cluster", "0", "-standalone-host", "1", "-task-delay", "1s"];
 }

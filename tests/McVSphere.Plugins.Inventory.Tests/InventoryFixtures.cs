@@ -25,6 +25,9 @@ public sealed class InventoryFixture : SimulatorHostFixture, IAsyncLifetime
 
     protected override string? Plugins => "Inventory";
 
+    /// <summary>The listing tests assert the stock inventory's exact shape: without the test bed's cluster without DRS.</summary>
+    protected override string[] SimulatorFlags => ["-nodrs-cluster", "0"];
+
     async Task IAsyncLifetime.InitializeAsync()
     {
         await InitializeAsync();

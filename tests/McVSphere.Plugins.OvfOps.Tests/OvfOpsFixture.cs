@@ -9,7 +9,7 @@ namespace McVSphere.Plugins.OvfOps.Tests;
 /// plain HTTP access to the simulator's datastore files, to read back what the tools did. Tests work on VMs and files
 /// they name with <see cref="UniqueName"/>.
 /// </summary>
-public sealed class OvfOpsFixture : SimulatorHostFixture, IAsyncLifetime
+public class OvfOpsFixture : SimulatorHostFixture, IAsyncLifetime
 {
     public const string Datastore = "LocalDS_0";
     public const string Datacenter = "DC0";
@@ -30,12 +30,16 @@ public sealed class OvfOpsFixture : SimulatorHostFixture, IAsyncLifetime
     protected override string? Plugins => "OvfOps";
 
     // URLs may come from the simulator's own web server (its /folder endpoint) on 127.0.0.1: an allow-listed internal server.
-    protected override IReadOnlyDictionary<string, string?> HostSettings => new Dictionary<string, string?>
-    {
-        ["MCVSPHERE_FILE_ROOT"] = FileRoot,
-        ["MCVSPHERE_URL_ALLOW"] = "127.0.0.1",
-        ["MCVSPHERE_URL_ALLOW_NETWORKS"] = "127.0.0.1",
-    };
+    protected override IReadOnlyDictionary<string, string?> HostSettings =>
+        new Dictionary<string, string?>(PlacementSettings)
+        {
+            ["MCVSPHERE_FILE_ROOT"] = FileRoot,
+            ["MCVSPHERE_URL_ALLOW"] = "127.0.0.1",
+            ["MCVSPHERE_URL_ALLOW_NETWORKS"] = "127.0.0.1",
+        };
+
+    /// <summary>Placement settings for the host (VCENTER_CLUSTER...); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> PlacementSettings => new Dictionary<string, string?>();
 
     // Re-implemented so that xunit runs these, which extend the base fixture's.
     async Task IAsyncLifetime.InitializeAsync()
