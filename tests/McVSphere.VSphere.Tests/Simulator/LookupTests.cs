@@ -57,7 +57,8 @@ public sealed class LookupTests(TwoDatacenterSimulator fixture) : IClassFixture<
 
         var substring = await Assert.ThrowsAsync<VSphereObjectNotFoundException>(
             () => client.Lookup.FindAsync(VSphereObjectKind.Cluster, "C0"));
-        Assert.Equal(["DC0_C0", "DC1_C0"], substring.ClosestMatches);
+        // Those ending in the name first, then those that only contain it (the test bed's clusters without DRS, DCn_NC0).
+        Assert.Equal(["DC0_C0", "DC1_C0", "DC0_NC0", "DC1_NC0"], substring.ClosestMatches);
 
         var nothingLike = await Assert.ThrowsAsync<VSphereObjectNotFoundException>(
             () => client.Lookup.FindAsync(VSphereObjectKind.Datacenter, "production-east"));
