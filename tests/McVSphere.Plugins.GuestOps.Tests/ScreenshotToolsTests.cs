@@ -3,6 +3,8 @@ using System.IO.Compression;
 using System.Text.Json;
 using BigGustave;
 using McVSphere.Testing;
+using McVSphere.VSphere.Lookup;
+using McVSphere.VSphere.Vim;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using static McVSphere.Plugins.GuestOps.Tests.GuestOpsFixture;
@@ -19,7 +21,53 @@ public sealed class ScreenshotToolsTests(GuestOpsFixture fixture)
 
         Assert.Equal((800, 600), DecodeSize(png));
         Assert.Equal(800, info.GetProperty("width").GetInt32());
-        Assert.StartsWith($"[LocalDS_0] {NoToolsVm}/{NoToolsVm}-", info.GetProperty("datastore_path").GetString());
+    }
+
+    [Fact]
+    public async Task A_screenshot_leaves_no_file_in_the_vms_folder()
+    {
+        await ScreenshotAsync(new Dictionary<string, object?> { ["name"] = NoToolsVm });
+        await ScreenshotAsync(new Dictionary<string, object?> { ["name"] = NoToolsVm, ["width"] = 200 });
+
+        Assert.Empty(await ScreenshotFilesAsync());
+    }
+
+    [Fact]
+    public async Task A_screenshot_that_cannot_be_used_is_removed_all_the_same()
+    {
+        await fixture.ReconfigureAsync(NoToolsVm, new OptionValue("vcsim.screenshot", "not-png"));
+        try
+        {
+            var error = await fixture.Client.CallErrorAsync("vm_screenshot", new { name = NoToolsVm });
+
+            Assert.Contains("not a PNG image", error);
+            Assert.Empty(await ScreenshotFilesAsync());
+        }
+        finally
+        {
+            await fixture.ReconfigureAsync(NoToolsVm, new OptionValue("vcsim.screenshot", "normal"));
+        }
+    }
+
+    [Fact]
+    public async Task A_screenshot_vsphere_will_not_delete_fails_the_call_naming_the_file_left_behind()
+    {
+        await fixture.ReconfigureAsync(NoToolsVm, new OptionValue("vcsim.screenshot", "undeletable"));
+        string left;
+        try
+        {
+            var error = await fixture.Client.CallErrorAsync("vm_screenshot", new { name = NoToolsVm });
+
+            left = Assert.Single(await ScreenshotFilesAsync());
+            Assert.Contains($"[LocalDS_0] {NoToolsVm}/{left} stays", error);
+            Assert.Contains("delete_datastore_file", error);
+        }
+        finally
+        {
+            await fixture.ReconfigureAsync(NoToolsVm, new OptionValue("vcsim.screenshot", "normal"));
+        }
+        var datacenter = await fixture.VSphere.FindDatacenterOfAsync((await VmFolderAsync()).Datastore.Ref);
+        await fixture.VSphere.DeleteDatastoreFileAsync(new DatastorePath("LocalDS_0", $"{NoToolsVm}/{left}"), datacenter.Ref);
     }
 
     [Fact]
@@ -57,6 +105,17 @@ public sealed class ScreenshotToolsTests(GuestOpsFixture fixture)
 
         Assert.Contains("width must be between 1 and 4096", error);
     }
+
+    /// <summary>The PNG files in the screenshot VM's folder, as the datastore browser lists them.</summary>
+    private async Task<IReadOnlyList<string>> ScreenshotFilesAsync()
+    {
+        var (datastore, folder) = await VmFolderAsync();
+        var listing = await fixture.VSphere.SearchDatastoreAsync(datastore.Ref, folder, new HostDatastoreBrowserSearchSpec { MatchPattern = ["*.png"] });
+        return listing.Files.Select(file => file.Path).ToArray();
+    }
+
+    private async Task<(InventoryObject Datastore, string Folder)> VmFolderAsync() =>
+        (await fixture.VSphere.Lookup.FindAsync(VSphereObjectKind.Datastore, "LocalDS_0"), $"[LocalDS_0] {NoToolsVm}");
 
     private async Task<(byte[] Png, JsonElement Info)> ScreenshotAsync(Dictionary<string, object?> arguments)
     {
