@@ -27,7 +27,8 @@ public sealed partial class ProcessTools(GuestOperations guest, ILogger<ProcessT
 
     [McpServerTool(Name = "run_command_in_guest")]
     [Description("Runs a command in the guest OS through VMware Tools (no SSH needed) and returns its exit code, stdout and stderr. " +
-        "The command runs through the guest's shell (/bin/sh -c on Linux, cmd.exe /c on Windows), so pipes and redirections work. " +
+        "The command runs through the guest's shell (/bin/sh -c on Linux; on Windows cmd.exe, from a batch file when its output is read " +
+        "back, so write a literal % as %%), so pipes, redirections, comments, here-documents and several lines work. " +
         "Waits up to timeout_seconds: a command still running then is reported as timed out with its pid, and its output so far. " +
         "With wait_for_completion=false it only starts the command and returns its pid. Guest credentials: username and password, " +
         "or those configured on the server for the VM when omitted.")]
@@ -67,10 +68,15 @@ public sealed partial class ProcessTools(GuestOperations guest, ILogger<ProcessT
 
         var outputDirectory = await guest.RunAsync(vm, null, () =>
             client.CreateTemporaryDirectoryInGuestAsync(vm.Ref, vm.Auth, "mcvsphere-", "", cancellationToken: cancellationToken));
-        var output = new CommandOutputFiles(GuestPath.Combine(outputDirectory, "stdout"), GuestPath.Combine(outputDirectory, "stderr"));
+        var output = new CommandOutputFiles(GuestPath.Combine(outputDirectory, "stdout"), GuestPath.Combine(outputDirectory, "stderr"),
+            GuestPath.Combine(outputDirectory, "command.cmd"));
         var keepOutput = false;
         try
         {
+            if (shell.Script(commandLine) is { } script)
+            {
+                await WriteScriptAsync(vm, output.Script, script, cancellationToken);
+            }
             var pid = await guest.RunAsync(vm, working_directory, () =>
                 client.StartProgramInGuestAsync(vm.Ref, vm.Auth, shell.Spec(commandLine, working_directory, output), cancellationToken));
             var process = await guest.RunAsync(vm, null, () =>
@@ -122,6 +128,19 @@ public sealed partial class ProcessTools(GuestOperations guest, ILogger<ProcessT
         return new ProcessList(vm.Name, listed.Length, listed);
     }
 
+    /// <summary>Uploads the file the guest's shell runs the command from.</summary>
+    private async Task WriteScriptAsync(GuestVm vm, string path, string script, CancellationToken cancellationToken)
+    {
+        var client = guest.Client;
+        var bytes = Encoding.UTF8.GetBytes(script);
+        await guest.RunAsync(vm, path, async () =>
+        {
+            var url = await client.InitiateFileTransferToGuestAsync(vm.Ref, vm.Auth, path, bytes.Length, overwrite: true, cancellationToken);
+            using var stream = new MemoryStream(bytes, writable: false);
+            await client.UploadGuestFileAsync(url, stream, bytes.Length, cancellationToken);
+        });
+    }
+
     /// <summary>Downloads one output file, keeping at most <see cref="MaxOutputBytes"/>, as text.</summary>
     private async Task<CommandOutput> ReadOutputAsync(GuestVm vm, string path, CancellationToken cancellationToken)
     {
@@ -163,42 +182,73 @@ public sealed partial class ProcessTools(GuestOperations guest, ILogger<ProcessT
     private readonly record struct CommandOutput(string Text, bool Truncated);
 }
 
-/// <summary>Where a command's output goes in the guest.</summary>
-internal sealed record CommandOutputFiles(string Stdout, string Stderr);
+/// <summary>Where a command's output goes in the guest, and (Windows) the batch file that holds the command.</summary>
+internal sealed record CommandOutputFiles(string Stdout, string Stderr, string Script);
 
 /// <summary>
-/// How a command line runs in a guest: through its shell, with stdout and stderr redirected to files when they are
-/// to be read back. The command is grouped so that the redirections apply to all of a compound command line.
+/// How a command line runs in a guest: through its shell, with stdout and stderr going to files when they are to be
+/// read back. The caller's text is never spliced into a wrapper the shell would parse again: a comment, a
+/// here-document, an unbalanced parenthesis or a quote in it means what it would mean typed at the shell, nothing more.
 /// </summary>
-internal sealed class GuestShell
+internal abstract class GuestShell
 {
-    /// <summary>Linux and other POSIX guests: <c>/bin/sh -c '…'</c>.</summary>
-    public static readonly GuestShell Posix = new("/bin/sh", "-c ", text => "'" + text.Replace("'", @"'\''", StringComparison.Ordinal) + "'");
+    public static readonly GuestShell Posix = new PosixShell();
 
-    /// <summary>Windows guests: <c>cmd.exe /s /c "…"</c>, which strips the outer quotes and runs the rest as typed.</summary>
-    public static readonly GuestShell Windows = new(@"C:\Windows\System32\cmd.exe", "/s /c ", text => $"\"{text}\"");
-
-    private readonly string _program;
-    private readonly string _switches;
-    private readonly Func<string, string> _quote;
-
-    private GuestShell(string program, string switches, Func<string, string> quote)
-    {
-        _program = program;
-        _switches = switches;
-        _quote = quote;
-    }
+    public static readonly GuestShell Windows = new WindowsShell();
 
     /// <summary>The program spec that runs <paramref name="commandLine"/>, its output going to <paramref name="output"/> when given.</summary>
-    public GuestProgramSpec Spec(string commandLine, string? workingDirectory, CommandOutputFiles? output)
+    public abstract GuestProgramSpec Spec(string commandLine, string? workingDirectory, CommandOutputFiles? output);
+
+    /// <summary>The content of the file to upload to <see cref="CommandOutputFiles.Script"/> before starting the program; null for none.</summary>
+    public abstract string? Script(string commandLine);
+
+    private static string? Directory(string? workingDirectory) => string.IsNullOrWhiteSpace(workingDirectory) ? null : workingDirectory;
+
+    /// <summary>
+    /// Linux and other POSIX guests: <c>/bin/sh -c '…'</c>, each text single-quoted (a quote inside written
+    /// <c>'\''</c>), which keeps every character, newlines included. With output files, a first shell points its
+    /// stdout and stderr at them and replaces itself by <c>/bin/sh -c "$0"</c>, the command passed as an argument: the
+    /// command is parsed once, by a shell of its own, exactly as typed (its line numbers and syntax errors included).
+    /// </summary>
+    private sealed class PosixShell : GuestShell
     {
-        var script = output is null ? commandLine : $"( {commandLine} ) >{_quote(output.Stdout)} 2>{_quote(output.Stderr)}";
-        return new GuestProgramSpec
+        private const string Redirect = "exec >\"$1\" 2>\"$2\"; exec /bin/sh -c \"$0\"";
+
+        public override GuestProgramSpec Spec(string commandLine, string? workingDirectory, CommandOutputFiles? output) => new()
         {
-            ProgramPath = _program,
-            Arguments = _switches + _quote(script),
-            WorkingDirectory = string.IsNullOrWhiteSpace(workingDirectory) ? null : workingDirectory,
+            ProgramPath = "/bin/sh",
+            Arguments = output is null
+                ? "-c " + Quote(commandLine)
+                : $"-c {Quote(Redirect)} {Quote(commandLine)} {Quote(output.Stdout)} {Quote(output.Stderr)}",
+            WorkingDirectory = Directory(workingDirectory),
         };
+
+        public override string? Script(string commandLine) => null;
+
+        private static string Quote(string text) => "'" + text.Replace("'", @"'\''", StringComparison.Ordinal) + "'";
+    }
+
+    /// <summary>
+    /// Windows guests: cmd.exe has no quoting that keeps any text intact on its command line, so a command whose output
+    /// is read back is first uploaded as a batch file (<c>@echo off</c>, then the command, lines ending in CRLF) and run
+    /// as <c>cmd.exe /d /s /c ""script" &gt;"stdout" 2&gt;"stderr""</c>: the command line holds only the server's own
+    /// paths. A command started without waiting runs as <c>cmd.exe /d /s /c "…"</c>, as typed.
+    /// </summary>
+    private sealed class WindowsShell : GuestShell
+    {
+        private const string Program = @"C:\Windows\System32\cmd.exe";
+
+        public override GuestProgramSpec Spec(string commandLine, string? workingDirectory, CommandOutputFiles? output) => new()
+        {
+            ProgramPath = Program,
+            Arguments = output is null
+                ? $"/d /s /c \"{commandLine}\""
+                : $"/d /s /c \"\"{output.Script}\" >\"{output.Stdout}\" 2>\"{output.Stderr}\"\"",
+            WorkingDirectory = Directory(workingDirectory),
+        };
+
+        public override string? Script(string commandLine) =>
+            "@echo off\r\n" + commandLine.ReplaceLineEndings("\r\n") + "\r\n";
     }
 }
 

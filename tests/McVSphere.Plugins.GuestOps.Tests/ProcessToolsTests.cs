@@ -25,6 +25,36 @@ public sealed class ProcessToolsTests(GuestOpsFixture fixture)
         Assert.Equal(outputDirectories, await OutputDirectoriesAsync());
     }
 
+    [Theory]
+    [InlineData("echo kept # a comment with ) and (", "kept\n", "", 0)]
+    [InlineData("cat <<'EOF'\nline $HOME `x` \"q\" 'a' ) # not a comment\nEOF\necho after >&2\nexit 4", "line $HOME `x` \"q\" 'a' ) # not a comment\n", "after\n", 4)]
+    [InlineData("cat <<EOF\n$((6 * 7)) $(echo sub) `echo tick`\nEOF", "42 sub tick\n", "", 0)]
+    [InlineData("x='it'\\''s'; printf '%s\\n' \"$x\" \"a\\\"b\" `echo tick` \"$(echo dollar)\" '$HOME' \"back\\\\slash\"", "it's\na\"b\ntick\ndollar\n$HOME\nback\\slash\n", "", 0)]
+    [InlineData("echo one\necho two >&2\n\n  # an indented comment\nfalse", "one\n", "two\n", 1)]
+    [InlineData("echo '(' \"((\" ')'; exit 0", "( (( )\n", "", 0)]
+    public async Task A_command_runs_exactly_as_typed_whatever_its_text(string command, string stdout, string stderr, int exitCode)
+    {
+        var result = await fixture.Client.CallJsonAsync("run_command_in_guest", new { name = ToolsVm, username = GuestUser, password = GuestPassword, command });
+
+        Assert.Equal("completed", result.GetProperty("status").GetString());
+        Assert.Equal(stdout, result.GetProperty("stdout").GetString());
+        Assert.Equal(stderr, result.GetProperty("stderr").GetString());
+        Assert.Equal(exitCode, result.GetProperty("exit_code").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_command_with_an_unbalanced_parenthesis_fails_as_the_shell_says_and_its_error_is_captured()
+    {
+        var result = await fixture.Client.CallJsonAsync("run_command_in_guest", new
+        {
+            name = ToolsVm, username = GuestUser, password = GuestPassword, command = "echo a ) ; echo b",
+        });
+
+        Assert.Equal(2, result.GetProperty("exit_code").GetInt32());
+        Assert.Equal("", result.GetProperty("stdout").GetString());
+        Assert.Contains("\")\" unexpected", result.GetProperty("stderr").GetString());
+    }
+
     [Fact]
     public async Task A_command_runs_with_its_arguments_in_the_working_directory()
     {
