@@ -47,6 +47,20 @@ public sealed class AuthenticationTests(OAuthHost host)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("nonce")]
+    [InlineData("at_hash")]
+    [InlineData("c_hash")]
+    public async Task An_ID_token_signed_by_the_provider_is_not_an_access_token_and_gets_401(string idTokenClaim)
+    {
+        // Everything an access token needs (issuer, audience, signature, lifetime), plus a claim only ID tokens carry
+        // (OpenID Connect Core 2 and 3.1.3.6): a client that logged a user in must not use the ID token as a bearer token.
+        var token = host.Provider.Sign(host.Provider.Issuer, host.Endpoint.AbsoluteUri, DateTime.UtcNow.AddMinutes(5), ["vsphere-super-admins"],
+            extraClaims: new Dictionary<string, object> { [idTokenClaim] = "n-0S6_WzA2Mj" }, tokenType: "JWT");
+
+        await AssertRejectedAsync(token);
+    }
+
     [Fact]
     public async Task A_forged_signature_gets_401()
     {

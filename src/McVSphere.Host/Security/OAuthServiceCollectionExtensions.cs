@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
@@ -49,7 +50,7 @@ public static class OAuthServiceCollectionExtensions
                     ClockSkew = TimeSpan.FromSeconds(30),
                     NameClaimType = "sub",
                 };
-                jwt.Events = new JwtBearerEvents { OnAuthenticationFailed = LogRejection };
+                jwt.Events = new JwtBearerEvents { OnAuthenticationFailed = LogRejection, OnTokenValidated = RefuseIdTokens };
             })
             .AddMcp(mcp =>
             {
@@ -67,13 +68,32 @@ public static class OAuthServiceCollectionExtensions
         return services;
     }
 
+    // Claims that only OpenID Connect ID tokens carry (OpenID Connect Core 2, 3.1.3.6, 3.3.2.11). An ID token says who
+    // logged in to a client, not that the client may call this server: its audience is the client id, which many
+    // deployments also accept as an access-token audience, so it must be told apart by what it contains.
+    private static readonly string[] IdTokenClaims = ["nonce", "at_hash", "c_hash"];
+
+    private static Task RefuseIdTokens(TokenValidatedContext context)
+    {
+        if (context.Principal?.Claims.FirstOrDefault(claim => IdTokenClaims.Contains(claim.Type)) is { } marker)
+        {
+            var reason = $"an ID token (it carries '{marker.Type}') is not an access token; send the access token the provider issued";
+            LogRejection(context.HttpContext, reason);
+            context.Fail(reason);
+        }
+        return Task.CompletedTask;
+    }
+
     // Says why a token was refused (wrong issuer or audience, expired, bad signature) so that operators can fix the
     // provider's configuration; IdentityModel keeps token contents out of its messages.
     private static Task LogRejection(AuthenticationFailedContext context)
     {
-        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>()
-            .CreateLogger(typeof(OAuthServiceCollectionExtensions).FullName!)
-            .LogWarning("Rejected a bearer token: {Reason}", context.Exception.Message);
+        LogRejection(context.HttpContext, context.Exception.Message);
         return Task.CompletedTask;
     }
+
+    private static void LogRejection(HttpContext httpContext, string reason) =>
+        httpContext.RequestServices.GetRequiredService<ILoggerFactory>()
+            .CreateLogger(typeof(OAuthServiceCollectionExtensions).FullName!)
+            .LogWarning("Rejected a bearer token: {Reason}", reason);
 }

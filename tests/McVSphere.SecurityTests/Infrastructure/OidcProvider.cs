@@ -76,8 +76,12 @@ internal sealed class OidcProvider : IAsyncDisposable
         return body.GetProperty("access_token").GetString()!;
     }
 
-    /// <summary>A hand-made token signed with <paramref name="key"/> (the provider's by default).</summary>
-    public string Sign(string issuer, string audience, DateTime expires, string[] groups, SecurityKey? key = null)
+    /// <summary>
+    /// A hand-made token signed with <paramref name="key"/> (the provider's by default), an access token (<c>at+jwt</c>)
+    /// unless <paramref name="tokenType"/> says otherwise, with <paramref name="extraClaims"/> beside the usual ones.
+    /// </summary>
+    public string Sign(string issuer, string audience, DateTime expires, string[] groups, SecurityKey? key = null,
+        IReadOnlyDictionary<string, object>? extraClaims = null, string tokenType = "at+jwt")
     {
         var issued = expires.AddMinutes(-10);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -89,7 +93,8 @@ internal sealed class OidcProvider : IAsyncDisposable
             Expires = expires,
             Subject = new ClaimsIdentity([new Claim("sub", "forger"), .. groups.Select(g => new Claim("groups", g))]),
             SigningCredentials = new SigningCredentials(key ?? SigningKey, SecurityAlgorithms.RsaSha256),
-            TokenType = "at+jwt",
+            TokenType = tokenType,
+            Claims = extraClaims is null ? null : new Dictionary<string, object>(extraClaims),
         });
     }
 
