@@ -13,6 +13,9 @@ public sealed class LoopbackHost : IAsyncLifetime
 
     public Uri Endpoint => new($"http://127.0.0.1:{_port}/mcp");
 
+    /// <summary>The host process, for its stderr.</summary>
+    internal IsolatedHost Process => _host!;
+
     public async Task InitializeAsync() => _host = await IsolatedHost.StartHttpAsync(_port, new Dictionary<string, string?>());
 
     public async Task DisposeAsync() => await _host!.DisposeAsync();

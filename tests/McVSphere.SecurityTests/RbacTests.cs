@@ -75,6 +75,9 @@ public sealed class RbacTests(OAuthHost host)
         }
         var read = await Assert.ThrowsAsync<McpProtocolException>(() => client.ReadResourceAsync("levels://info").AsTask());
         Assert.Contains("needs READ_ONLY", read.Message);
+        // A denial is an answer, not a failure: one log line at most, no stack trace.
+        Assert.True(await host.Process.WaitForStandardErrorAsync("levels://info"), host.Process.StandardError);
+        Assert.False(host.Process.StandardError.Contains("   at ", StringComparison.Ordinal), host.Process.StandardError);
 
         var denials = host.AuditLines().Where(l => l.GetProperty("user").GetString() == "nobody").ToList();
         Assert.All(denials, l => Assert.Equal("PERMISSION_DENIED", l.GetProperty("event").GetString()));

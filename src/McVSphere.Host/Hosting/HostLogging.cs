@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace McVSphere.Host.Hosting;
 
@@ -12,12 +13,9 @@ public static class HostLogging
         // The SDK and ASP.NET are chatty at Information; their warnings still show.
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
-        logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss.fff ";
-        });
-        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.AddConsole(console => console.FormatterName = SingleLineConsoleFormatter.FormatterName)
+            .AddConsoleFormatter<SingleLineConsoleFormatter, ConsoleFormatterOptions>();
+        logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         return logging;
     }
 

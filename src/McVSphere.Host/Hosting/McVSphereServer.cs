@@ -4,6 +4,7 @@ using McVSphere.Host.Plugins;
 using McVSphere.Host.Security;
 using McVSphere.Host.Simulator;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,6 +46,8 @@ public static class McVSphereServer
         web.Services.AddMcVSphereMcpServer(plugins, options.CompactTools).WithHttpTransport(http => http.Stateless = options.HttpStateless);
         var app = web.Build();
         app.UseMcVSphereHttpSecurity(options.Security);
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/mcp") && HttpMethods.IsPost(context.Request.Method),
+            branch => branch.UseMiddleware<MalformedMcpRequestMiddleware>());
         var mcp = app.MapMcp("/mcp");
         if (options.Security.OAuth is not null)
         {

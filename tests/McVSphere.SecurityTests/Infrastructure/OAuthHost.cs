@@ -31,6 +31,9 @@ public class OAuthHost : IAsyncLifetime
 
     internal OidcProvider Provider => _provider!;
 
+    /// <summary>The host process, for its stderr (logs; audit lines go to <see cref="AuditFile"/>).</summary>
+    internal IsolatedHost Process => _host!;
+
     public async Task InitializeAsync()
     {
         _provider = await OidcProvider.StartAsync(Endpoint);
