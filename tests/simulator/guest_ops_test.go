@@ -503,3 +503,29 @@ func (e *gxEnv) guestOps() *guestOps {
 	fm := simulator.Map.Get(types.ManagedObjectReference{Type: "GuestFileManager", Value: "guestOperationsFileManager"})
 	return fm.(*guestFileManager).g
 }
+
+func TestGuestProgramsRunInASandbox(t *testing.T) {
+	g := gxGuestVM(t, gxStart(t, false), "DC0_H0_VM0")
+	outside := filepath.Join(t.TempDir(), "escaped.txt")
+	checkout, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Writing outside the VM's guest root fails, whatever path is used; reading the checkout fails; the guest's own /tmp works.
+	if code := g.run("echo x > " + shellWord(outside)); code == 0 {
+		t.Fatalf("a guest command wrote %s outside its sandbox", outside)
+	}
+	if _, err := os.Stat(outside); err == nil {
+		t.Fatalf("%s exists", outside)
+	}
+	if code := g.run("ls " + shellWord(filepath.Join(checkout, "guest_sandbox.go"))); code == 0 {
+		t.Fatalf("a guest command sees the checkout %s", checkout)
+	}
+	if code := g.run("id -u > /tmp/uid.txt"); code != 0 {
+		t.Fatalf("writing the guest's /tmp: exit %d", code)
+	}
+	if uid := strings.TrimSpace(string(g.download("/tmp/uid.txt"))); uid != "65534" {
+		t.Fatalf("guest programs run as uid %s, want 65534 (nobody)", uid)
+	}
+}

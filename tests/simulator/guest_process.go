@@ -258,8 +258,10 @@ func (m *guestProcessManager) StartProgramInGuest(req *types.StartProgramInGuest
 		if spec.Arguments != "" {
 			line += " " + c.vm.mapPaths(spec.Arguments, top)
 		}
-		cmd := exec.Command(shell, "-c", line)
-		cmd.Dir = c.hostPath(cwd)
+		cmd, err := guestCommand(c.vm.root, c.hostPath(cwd), shell, line)
+		if err != nil {
+			return simulator.Fault(fmt.Sprintf("cannot start %s: %v", program, err), &types.GuestOperationsFault{})
+		}
 		cmd.Env = env
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 
