@@ -48,6 +48,10 @@ public sealed record McVSphereOptions
 
     /// <summary>Objects asked for per PropertyCollector page (MCVSPHERE_PAGE_SIZE).</summary>
     public int PageSize { get; init; } = 1000;
+
+    /// <summary>Long calls one caller may run at once (MCVSPHERE_MAX_LONG_CALLS).</summary>
+    public int MaxLongCallsPerCaller { get; init; } = 8;
+
     /// <summary>The vCenter time limits (VCENTER_CONNECT_TIMEOUT).</summary>
     public VCenterTimeLimits TimeLimits { get; init; } = VCenterTimeLimits.Default;
 

@@ -26,7 +26,8 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
             Defaults = new PlacementDefaults(
                 Get(HostSettings.VCenterDatacenter), Get(HostSettings.VCenterCluster),
                 Get(HostSettings.VCenterDatastore), Get(HostSettings.VCenterNetwork)),
-            PageSize = ReadPageSize(),
+            PageSize = ReadCount(HostSettings.PageSize, 1, 10000, "a page size; use a number of objects"),
+            MaxLongCallsPerCaller = ReadCount(HostSettings.MaxLongCallsPerCaller, 1, 1000, "a number of calls; use a number"),
             TimeLimits = new VCenterTimeLimits(ReadSeconds(HostSettings.VCenterConnectTimeout)),
             Transport = ReadTransport(),
             HttpHost = Get(HostSettings.HttpHost) ?? HostSettings.HttpHost.Default!,
@@ -171,19 +172,19 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
         return 0;
     }
 
-    private int ReadPageSize()
+    private int ReadCount(SettingDefinition setting, int min, int max, string what)
     {
-        var text = Get(HostSettings.PageSize);
+        var text = Get(setting);
         if (text is null)
         {
-            return int.Parse(HostSettings.PageSize.Default!, System.Globalization.CultureInfo.InvariantCulture);
+            return int.Parse(setting.Default!, System.Globalization.CultureInfo.InvariantCulture);
         }
-        if (int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= 10000)
+        if (int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var count) && count >= min && count <= max)
         {
-            return size;
+            return count;
         }
-        Problem(HostSettings.PageSize, $"'{text}' is not a page size; use a number of objects from 1 to 10000.");
-        return 1;
+        Problem(setting, $"'{text}' is not {what} from {min} to {max}.");
+        return min;
     }
 
     private LogLevel ReadLogLevel()

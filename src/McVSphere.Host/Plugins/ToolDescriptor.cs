@@ -16,6 +16,13 @@ public sealed record ToolDescriptor(string Name, string Family, PermissionLevel 
     /// The level a call with <paramref name="arguments"/> needs: <see cref="Permission"/>, raised by each argument given
     /// as a URL (<see cref="UrlSourceAttribute.IsUrl"/>); <paramref name="urlArgument"/> names the one that raised it.
     /// </summary>
+    /// <summary>
+    /// A long call: the tool reports progress (it waits for a vSphere task, a guest or a transfer), so it holds one of
+    /// the caller's long-call places (MCVSPHERE_MAX_LONG_CALLS) while it runs.
+    /// </summary>
+    public bool IsLongRunning { get; } = Method.GetParameters().Any(parameter =>
+        parameter.ParameterType.IsGenericType && parameter.ParameterType.GetGenericTypeDefinition() == typeof(IProgress<>));
+
     public PermissionLevel RequiredLevel(IDictionary<string, JsonElement>? arguments, out string? urlArgument)
     {
         var level = Permission;

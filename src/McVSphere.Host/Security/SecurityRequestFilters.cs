@@ -72,6 +72,14 @@ public static class SecurityRequestFilters
             string? error = null;
             try
             {
+                var limiter = context.Services!.GetRequiredService<LongCallLimiter>();
+                using var place = limiter.TryEnter(caller, tool);
+                if (place is null)
+                {
+                    var refused = limiter.RefusalMessage(caller, name);
+                    error = refused;
+                    return ToolErrorFilter.ErrorResult(refused);
+                }
                 var result = await next(context, cancellationToken);
                 error = result.IsError == true ? ErrorText(result) : null;
                 return result;
