@@ -27,7 +27,8 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
                 Get(HostSettings.VCenterDatacenter), Get(HostSettings.VCenterCluster),
                 Get(HostSettings.VCenterDatastore), Get(HostSettings.VCenterNetwork)),
             PageSize = ReadPageSize(),
-            TimeLimits = new VCenterTimeLimits(ReadSeconds(HostSettings.VCenterConnectTimeout)),
+            TimeLimits = new VCenterTimeLimits(
+                ReadSeconds(HostSettings.VCenterConnectTimeout), ReadSeconds(HostSettings.VCenterRequestTimeout), ReadSeconds(HostSettings.VCenterTaskTimeout)),
             Transport = ReadTransport(),
             HttpHost = Get(HostSettings.HttpHost) ?? HostSettings.HttpHost.Default!,
             HttpPort = ReadPort(),
