@@ -35,6 +35,7 @@ public sealed class PlacementTools(IVSphereSession session)
         [Description("Name of the datastore to move to.")] string target_datastore,
         IProgress<ProgressNotificationValue> progress,
         [Description("Convert the disks to thin provisioning while moving them.")] bool thin_provision = false,
+        [Description(VSphereProgressExtensions.TimeoutArgumentDescription)] int? timeout_s = null,
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
@@ -56,7 +57,7 @@ public sealed class PlacementTools(IVSphereSession session)
                 }).ToArray()
                 : null,
         };
-        await client.RelocateVmAsync(vm.Ref, spec, progress.ForVSphereTask($"Moving {vm.Name} to {datastore.Name}"), cancellationToken);
+        await client.RelocateVmAsync(vm.Ref, spec, progress.ForVSphereTask($"Moving {vm.Name} to {datastore.Name}", timeout_s), cancellationToken);
         return await ReadBackAsync(vm, $"Moved '{vm.Name}' to '{datastore.Name}'.", cancellationToken);
     }
 
@@ -70,6 +71,7 @@ public sealed class PlacementTools(IVSphereSession session)
         [Description("The disk's label as vSphere shows it, e.g. \"Hard disk 2\" (list_disks lists them).")] string disk_label,
         [Description("Name of the datastore to move the disk to.")] string target_datastore,
         IProgress<ProgressNotificationValue> progress,
+        [Description(VSphereProgressExtensions.TimeoutArgumentDescription)] int? timeout_s = null,
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
@@ -85,7 +87,7 @@ public sealed class PlacementTools(IVSphereSession session)
             Host = HostForStorage(placement, vm, [.. vm.Datastores, datastore.Ref]),
             Disk = [new VirtualMachineRelocateSpecDiskLocator { DiskId = disk.Key, Datastore = datastore.Ref }],
         };
-        await client.RelocateVmAsync(vm.Ref, spec, progress.ForVSphereTask($"Moving {disk.Label()} of {vm.Name} to {datastore.Name}"), cancellationToken);
+        await client.RelocateVmAsync(vm.Ref, spec, progress.ForVSphereTask($"Moving {disk.Label()} of {vm.Name} to {datastore.Name}", timeout_s), cancellationToken);
         return await ReadBackAsync(vm, $"Moved {disk.Label()} of '{vm.Name}' to '{datastore.Name}'.", cancellationToken);
     }
 
@@ -102,6 +104,7 @@ public sealed class PlacementTools(IVSphereSession session)
         [Description("Resource pool (name or path), or a cluster or host for its root pool.")] string? target_pool = null,
         [Description("Name of the datastore to move the VM's storage to.")] string? target_datastore = null,
         [Description("default, high (reserve resources first; fail rather than run slowly) or low.")] string? priority = null,
+        [Description(VSphereProgressExtensions.TimeoutArgumentDescription)] int? timeout_s = null,
         CancellationToken cancellationToken = default)
     {
         if (target_host is null && target_pool is null && target_datastore is null)
@@ -134,7 +137,7 @@ public sealed class PlacementTools(IVSphereSession session)
         var host = pool is not null || namedHost is not null
             ? placement.ChooseHost(placement.ForPool(pool ?? RequirePool(vm)), datastores, vm.Networks, target_host, nameof(target_host), vm.Host)?.Ref
             : HostForStorage(placement, vm, datastores);
-        var taskProgress = progress.ForVSphereTask($"Migrating {vm.Name}");
+        var taskProgress = progress.ForVSphereTask($"Migrating {vm.Name}", timeout_s);
         if (datastore is null)
         {
             await client.MigrateVmAsync(vm.Ref, pool, host, movePriority, taskProgress, cancellationToken);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Progress;
 using McVSphere.Sdk.Safety;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
@@ -77,11 +78,12 @@ public sealed class TemplateTools(IVSphereSession session)
         [Description("Datastore for the new VM; default: the template's.")] string? datastore = null,
         [Description("Power the new VM on once deployed.")] bool power_on = false,
         [Description(VmTools.HostNameDescription)] string? host_name = null,
+        [Description(VSphereProgressExtensions.TimeoutArgumentDescription)] int? timeout_s = null,
         CancellationToken cancellationToken = default)
     {
         VmLocator.RequireName(new_vm_name, nameof(new_vm_name));
         var template = await session.Client.FindTemplateAsync(template_name, nameof(template_name), cancellationToken);
-        return await VmCloning.CloneAsync(session, template, new_vm_name, nameof(new_vm_name), datastore, host_name, power_on, progress, cancellationToken);
+        return await VmCloning.CloneAsync(session, template, new_vm_name, nameof(new_vm_name), datastore, host_name, power_on, progress, timeout_s, cancellationToken);
     }
 
     private async Task<TemplateConversion> ReadBackAsync(LocatedVm vm, string message, bool alreadyInState, CancellationToken cancellationToken) =>

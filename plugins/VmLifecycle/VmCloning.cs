@@ -17,7 +17,7 @@ internal static class VmCloning
     /// Progress follows the clone task.
     /// </summary>
     public static async Task<ClonedVm> CloneAsync(IVSphereSession session, LocatedVm source, string newName, string newNameArgument,
-        string? datastore, string? hostName, bool powerOn, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken)
+        string? datastore, string? hostName, bool powerOn, IProgress<ProgressNotificationValue> progress, int? timeoutSeconds, CancellationToken cancellationToken)
     {
         var client = session.Client;
         // Independent reads, run together.
@@ -36,7 +36,7 @@ internal static class VmCloning
             Location = new VirtualMachineRelocateSpec { Pool = pool, Datastore = targetDatastore, Host = host?.Ref },
         };
         var clone = await client.CloneVmAsync(source.Ref, source.Folder ?? target.VmFolder, newName, spec,
-            progress.ForVSphereTask($"Cloning {source.Name} to {newName}"), cancellationToken);
+            progress.ForVSphereTask($"Cloning {source.Name} to {newName}", timeoutSeconds), cancellationToken);
         if (powerOn)
         {
             await client.PowerOnVmAsync(clone, cancellationToken: cancellationToken);

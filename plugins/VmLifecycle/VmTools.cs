@@ -126,11 +126,12 @@ public sealed class VmTools(IVSphereSession session)
         [Description("Power the new VM on once cloned.")] bool power_on = false,
         [Description("Datastore for the new VM; default: the source's.")] string? datastore = null,
         [Description(HostNameDescription)] string? host_name = null,
+        [Description(VSphereProgressExtensions.TimeoutArgumentDescription)] int? timeout_s = null,
         CancellationToken cancellationToken = default)
     {
         VmLocator.RequireName(new_name, nameof(new_name));
         var source = await session.Client.FindVmAsync(template_name, nameof(template_name), cancellationToken);
-        return await VmCloning.CloneAsync(session, source, new_name, nameof(new_name), datastore, host_name, power_on, progress, cancellationToken);
+        return await VmCloning.CloneAsync(session, source, new_name, nameof(new_name), datastore, host_name, power_on, progress, timeout_s, cancellationToken);
     }
 
     [McpServerTool(Name = "delete_vm", Destructive = true)]

@@ -110,7 +110,7 @@ public sealed class VSphereClient : IAsyncDisposable
     /// <param name="target">The object it is called on.</param>
     /// <param name="arguments">Its arguments, in parameter order.</param>
     /// <param name="progress">Receives the task's progress.</param>
-    /// <param name="timeout">How long to wait (default: <see cref="VSphereConnectionOptions.TaskTimeout"/>).</param>
+    /// <param name="timeout">How long to wait (default: the <see cref="ITaskWaitLimit"/> of <paramref name="progress"/>, else <see cref="VSphereConnectionOptions.TaskTimeout"/>).</param>
     /// <param name="cancellationToken">Cancels the wait and the task.</param>
     /// <exception cref="VimFaultException">The call or the task failed.</exception>
     /// <exception cref="VSphereTaskTimeoutException">The task did not finish in time.</exception>

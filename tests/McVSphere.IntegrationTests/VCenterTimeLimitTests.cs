@@ -84,4 +84,20 @@ public class VCenterTimeLimitTests
         Assert.Contains("VCENTER_HOST", error);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(25), $"took {clock.Elapsed}, expected about the 2 s connect limit");
     }
+
+    [Fact]
+    public async Task A_vcenter_that_never_answers_a_call_is_named_with_the_request_limit()
+    {
+        using var server = new SilentServer();
+        await using var client = await HostProcess.StartStdioAsync(Settings($"http://127.0.0.1:{server.Port}/sdk", ("VCENTER_REQUEST_TIMEOUT", "2")));
+
+        var clock = Stopwatch.StartNew();
+        var error = await client.CallErrorAsync("get_vcenter_info");
+
+        Assert.DoesNotContain("Internal error", error);
+        Assert.Contains($"127.0.0.1:{server.Port} did not answer", error);
+        Assert.Contains("within 2 s", error);
+        Assert.Contains("VCENTER_HOST", error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(25), $"took {clock.Elapsed}, expected about the 2 s request limit");
+    }
 }

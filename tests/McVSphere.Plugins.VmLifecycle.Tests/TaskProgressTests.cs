@@ -45,6 +45,28 @@ public sealed class TaskProgressTests(VmLifecycleFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_wait_that_outlives_timeout_s_returns_the_task_id_which_the_task_tools_take()
+    {
+        var source = await fixture.CreateVmAsync("timeout-source");
+        await fixture.SetTaskDelayAsync(source, TimeSpan.FromSeconds(20));
+
+        var error = await fixture.Client.CallErrorAsync("clone_vm", new { template_name = source, new_name = fixture.UniqueName("late-clone"), timeout_s = 1 });
+
+        var taskId = System.Text.RegularExpressions.Regex.Match(error, @"task-\d+").Value;
+        Assert.False(string.IsNullOrEmpty(taskId), error);
+        Assert.Contains("within 1 s", error);
+        Assert.Contains("goes on in vCenter", error);
+        Assert.Contains("cancel_task", error);
+        Assert.Equal(TaskInfoState.Running, (await fixture.VSphere.GetTaskInfoAsync(new ManagedObjectReference("Task", taskId))).State);
+
+        var cancelled = await fixture.Client.CallJsonAsync("cancel_task", new { task_id = taskId });
+
+        Assert.Equal("error", cancelled.GetProperty("state").GetString());
+        Assert.True(cancelled.GetProperty("cancelled").GetBoolean());
+        Assert.Contains("timeout_s", await fixture.Client.CallErrorAsync("clone_vm", new { template_name = source, new_name = fixture.UniqueName("never"), timeout_s = 0 }));
+    }
+
+    [Fact]
     public async Task Cancel_task_cancels_a_running_task_and_refuses_what_cannot_be_cancelled()
     {
         var source = await fixture.CreateVmAsync("task-source");

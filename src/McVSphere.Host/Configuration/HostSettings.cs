@@ -13,6 +13,8 @@ public static class HostSettings
     public static readonly SettingDefinition VCenterCaBundle = new("VCENTER_CA_BUNDLE", "vCenter", "PEM file of CA certificates to trust for vCenter, in addition to the system store.");
     public static readonly SettingDefinition VCenterThumbprint = new("VCENTER_THUMBPRINT", "vCenter", "SHA-256 thumbprint (hex, colons optional) that vCenter's certificate must match; pins it instead of CA verification.");
     public static readonly SettingDefinition VCenterConnectTimeout = new("VCENTER_CONNECT_TIMEOUT", "vCenter", "Seconds to open a connection to vCenter (TCP connect and TLS handshake) before the call fails naming the server.", "30");
+    public static readonly SettingDefinition VCenterRequestTimeout = new("VCENTER_REQUEST_TIMEOUT", "vCenter", "Seconds vCenter has to answer one call (and the longest silence in a file transfer) before it fails naming the server.", "120");
+    public static readonly SettingDefinition VCenterTaskTimeout = new("VCENTER_TASK_TIMEOUT", "vCenter", "Seconds a tool waits for a vSphere task (clone, migration, power...) unless its timeout_s argument says otherwise. A wait that ends leaves the task running and returns its id, which the recent tasks list and cancel_task take.", "1800");
     public static readonly SettingDefinition VCenterDatacenter = new("VCENTER_DATACENTER", "vCenter", "Default datacenter for tools that need one.", "the first datacenter");
     public static readonly SettingDefinition VCenterCluster = new("VCENTER_CLUSTER", "vCenter", "Default cluster for tools that need one.", "the first cluster");
     public static readonly SettingDefinition VCenterDatastore = new("VCENTER_DATASTORE", "vCenter", "Default datastore for new VMs and disks.", "the datastore with most free space");
@@ -68,7 +70,7 @@ public static class HostSettings
     /// <summary>All settings, in documentation order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
-        VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint, VCenterConnectTimeout,
+        VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint, VCenterConnectTimeout, VCenterRequestTimeout, VCenterTaskTimeout,
         VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork, PageSize,
         Transport, HttpHost, HttpPort, HttpStateless, StdioDrainTimeout,
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthAudience, OAuthGroupsClaim, OAuthScopes,

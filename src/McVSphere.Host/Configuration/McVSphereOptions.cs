@@ -23,10 +23,10 @@ public sealed record VCenterSettings(string Server, string User, string Password
     public int PageSize { get; init; } = 1000;
 }
 
-/// <summary>How long the host waits for vCenter: to open a connection (TCP and TLS).</summary>
-public sealed record VCenterTimeLimits(TimeSpan Connect)
+/// <summary>How long the host waits for vCenter: to open a connection (TCP and TLS), for one call's answer, for a task.</summary>
+public sealed record VCenterTimeLimits(TimeSpan Connect, TimeSpan Request, TimeSpan Task)
 {
-    public static VCenterTimeLimits Default { get; } = new(TimeSpan.FromSeconds(30));
+    public static VCenterTimeLimits Default { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(30));
 }
 
 /// <summary>Defaults the tools use where an argument is left out.</summary>
@@ -52,7 +52,7 @@ public sealed record McVSphereOptions
     /// <summary>Long calls one caller may run at once (MCVSPHERE_MAX_LONG_CALLS).</summary>
     public int MaxLongCallsPerCaller { get; init; } = 8;
 
-    /// <summary>The vCenter time limits (VCENTER_CONNECT_TIMEOUT).</summary>
+    /// <summary>The vCenter time limits (VCENTER_CONNECT_TIMEOUT, VCENTER_REQUEST_TIMEOUT, VCENTER_TASK_TIMEOUT).</summary>
     public VCenterTimeLimits TimeLimits { get; init; } = VCenterTimeLimits.Default;
 
     public McpTransportKind Transport { get; init; }

@@ -28,7 +28,8 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
                 Get(HostSettings.VCenterDatastore), Get(HostSettings.VCenterNetwork)),
             PageSize = ReadCount(HostSettings.PageSize, 1, 10000, "a page size; use a number of objects"),
             MaxLongCallsPerCaller = ReadCount(HostSettings.MaxLongCallsPerCaller, 1, 1000, "a number of calls; use a number"),
-            TimeLimits = new VCenterTimeLimits(ReadSeconds(HostSettings.VCenterConnectTimeout)),
+            TimeLimits = new VCenterTimeLimits(
+                ReadSeconds(HostSettings.VCenterConnectTimeout), ReadSeconds(HostSettings.VCenterRequestTimeout), ReadSeconds(HostSettings.VCenterTaskTimeout)),
             Transport = ReadTransport(),
             HttpHost = Get(HostSettings.HttpHost) ?? HostSettings.HttpHost.Default!,
             HttpPort = ReadPort(),

@@ -35,6 +35,8 @@ public static class VSphereSessionServiceCollectionExtensions
         Server = vcenter.Server,
         ServerSettingName = HostSettings.VCenterHost.Name,
         ConnectTimeout = limits.Connect,
+        RequestTimeout = limits.Request,
+        TaskTimeout = limits.Task,
         User = vcenter.User,
         Password = vcenter.Password,
         Insecure = vcenter.Insecure,

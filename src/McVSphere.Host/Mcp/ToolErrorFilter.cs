@@ -56,6 +56,8 @@ public static class ToolErrorFilter
     {
         ToolException { Suggestions.Count: > 0 } tool => $"{tool.Message} {SuggestionLead(tool.Kind)}: {string.Join(", ", tool.Suggestions)}.",
         ArgumentException or System.Text.Json.JsonException => $"Invalid arguments: {ex.Message}",
+        VSphereTaskTimeoutException timeout =>
+            $"{timeout.Message} Its id is {timeout.Task.Value}: list_recent_tasks shows it, and cancel_task with task_id \"{timeout.Task.Value}\" cancels it where vSphere allows.",
         _ => ex.Message,
     };
 

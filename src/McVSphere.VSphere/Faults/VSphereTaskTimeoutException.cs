@@ -27,7 +27,7 @@ public sealed class VSphereTaskTimeoutException : VSphereException
     private static string DescribeTimeout(ManagedObjectReference task, TimeSpan timeout, VSphereTaskProgress? lastProgress)
     {
         var progress = lastProgress is null ? "" : $" (last at {lastProgress.Percent}%{(lastProgress.Description is { } text ? ": " + text : "")})";
-        return $"The vSphere task {task.Value} did not finish within {timeout}{progress}. It is still running in vCenter: " +
+        return $"The vSphere task {task.Value} did not finish within {timeout.TotalSeconds:0.###} s{progress}. It goes on in vCenter: " +
             "check its state in the recent tasks before retrying.";
     }
 }

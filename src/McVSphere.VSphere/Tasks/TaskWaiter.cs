@@ -25,7 +25,7 @@ internal sealed partial class TaskWaiter(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var limit = timeout ?? options.TaskTimeout;
+        var limit = timeout ?? (progress as ITaskWaitLimit)?.WaitLimit ?? options.TaskTimeout;
         var state = new TaskState(task, progress);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);

@@ -34,7 +34,8 @@ public sealed class LongTaskTests(TwoDatacenterSimulator fixture) : IClassFixtur
         var busy = await Assert.ThrowsAsync<VimFaultException>(() => client.ResetVmAsync(vm));
         await client.WaitForTaskAsync(timeout.Task);
 
-        Assert.Contains("still running", timeout.Message, StringComparison.Ordinal);
+        Assert.Contains("goes on in vCenter", timeout.Message, StringComparison.Ordinal);
+        Assert.Contains(timeout.Task.Value, timeout.Message, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromMilliseconds(500), timeout.Timeout);
         Assert.Equal(VimFaultTypes.TaskInProgress, busy.FaultType);
         Assert.Equal("poweredOff", (await client.Properties.RetrieveAsync(vm, ["runtime.powerState"])).GetString("runtime.powerState"));
