@@ -45,10 +45,14 @@ public sealed class LongTaskTests(TwoDatacenterSimulator fixture) : IClassFixtur
     public async Task Cancelling_the_wait_cancels_the_task_in_vCenter()
     {
         await using var client = TestClients.Create(fixture.Simulator);
-        var vm = await SlowVmAsync(client, "DC1_C0_RP0_VM1", TimeSpan.FromMilliseconds(3000));
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(600));
+        var vm = await SlowVmAsync(client, "DC1_C0_RP0_VM1", TimeSpan.FromSeconds(20));
+        using var cancel = new CancellationTokenSource();
+        // Cancel once the task exists in vCenter (its first progress report), not after a fixed time:
+        // on a busy machine a timer can fire before the task is even created.
+        var cancelOnFirstReport = new Progress<VSphereTaskProgress>(_ => cancel.Cancel());
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.CreateSnapshotAsync(vm, "never", cancellationToken: cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => client.CreateSnapshotAsync(vm, "never", progress: cancelOnFirstReport, cancellationToken: cancel.Token));
 
         var task = (await client.GetRecentTasksAsync()).Last(info => info.Entity == vm);
         Assert.True(task.Cancelled);
