@@ -35,11 +35,16 @@ public sealed class TaskWaitTests
     [Fact]
     public async Task Cancelling_the_wait_calls_CancelTask_and_surfaces_the_cancellation()
     {
+        using var cancel = new CancellationTokenSource();
+        // Cancel once the wait has started (the task exists), not on a timer a busy machine may fire earlier.
         var server = RunningTaskServer()
-            .Reply("WaitForUpdatesEx", _ => new TaskCompletionSource<HttpResponseMessage>().Task)
+            .Reply("WaitForUpdatesEx", request =>
+            {
+                _ = cancel.CancelAsync();
+                return new TaskCompletionSource<HttpResponseMessage>().Task;
+            })
             .Reply("CancelTask", FakeVimServer.Envelope("<CancelTaskResponse xmlns=\"urn:vim25\"/>"));
         await using var client = server.CreateClient();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.InvokeTaskAsync("CloneVM_Task", Vm, cancellationToken: cancel.Token));
 
