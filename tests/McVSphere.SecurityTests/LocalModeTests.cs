@@ -69,6 +69,39 @@ public sealed class LocalModeTests
     }
 
     [Fact]
+    public async Task Http_without_OAuth_bound_beyond_loopback_by_a_Kestrel_endpoint_is_refused()
+    {
+        var port = HostProcess.FreeTcpPort();
+        await using var host = IsolatedHost.Start(new Dictionary<string, string?>
+        {
+            [HostSettings.Transport.Name] = "streamable-http",
+            [HostSettings.HttpPort.Name] = HostProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Kestrel__Endpoints__Public__Url"] = $"http://0.0.0.0:{port}",
+        });
+
+        Assert.Equal(2, await host.WaitForExitAsync());
+        Assert.Contains($"the server listens on http://0.0.0.0:{port}, which is not loopback", host.StandardError);
+        Assert.Contains("(Kestrel__Endpoints__Public__Url)", host.StandardError);
+        Assert.Contains("MCP_ALLOW_UNAUTHENTICATED=true", host.StandardError);
+    }
+
+    [Fact]
+    public async Task Http_without_OAuth_bound_beyond_loopback_on_purpose_serves()
+    {
+        var port = HostProcess.FreeTcpPort();
+        await using var host = IsolatedHost.Start(new Dictionary<string, string?>
+        {
+            [HostSettings.Transport.Name] = "streamable-http",
+            [HostSettings.AllowUnauthenticated.Name] = "true",
+            ["Kestrel__Endpoints__Public__Url"] = $"http://0.0.0.0:{port}",
+        });
+        await host.WaitUntilServingAsync(new Uri($"http://127.0.0.1:{port}/healthz"));
+        await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/mcp") }));
+
+        Assert.NotEmpty(await client.ListToolsAsync());
+    }
+
+    [Fact]
     public async Task An_invalid_security_setting_stops_start_up_naming_it()
     {
         await using var host = IsolatedHost.Start(new Dictionary<string, string?> { [HostSettings.RoleMapping.Name] = "vsphere-admins=GOD_MODE" });

@@ -11,7 +11,9 @@ public sealed partial class McVSphereOptionsReader
     {
         var oauthEnabled = ReadBool(HostSettings.OAuthEnabled);
         var oauth = oauthEnabled ? ReadOAuth(options.Transport) : null;
-        if (!oauthEnabled && options.Transport == McpTransportKind.StreamableHttp && !IsLoopback(options.HttpHost) && !ReadBool(HostSettings.AllowUnauthenticated))
+        var allowUnauthenticated = ReadBool(HostSettings.AllowUnauthenticated);
+        // The same rule applies to the addresses Kestrel binds whatever set them (Hosting/ListenAddressCheck).
+        if (!oauthEnabled && options.Transport == McpTransportKind.StreamableHttp && !IsLoopback(options.HttpHost) && !allowUnauthenticated)
         {
             Problem(HostSettings.HttpHost,
                 $"'{options.HttpHost}' is not a loopback address and {HostSettings.OAuthEnabled.Name} is not true, so anyone who reaches the port could manage vSphere. " +
@@ -20,6 +22,7 @@ public sealed partial class McVSphereOptionsReader
         return new SecurityOptions
         {
             OAuth = oauth,
+            AllowUnauthenticated = allowUnauthenticated,
             RoleMap = ReadRoleMap(),
             LocalLevel = ReadLevel(HostSettings.StdioRole),
             ReadOnly = ReadBool(HostSettings.ReadOnly),

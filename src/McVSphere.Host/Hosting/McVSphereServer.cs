@@ -45,6 +45,8 @@ public static class McVSphereServer
         }
         web.Services.AddMcVSphereMcpServer(plugins, options.CompactTools).WithHttpTransport(http => http.Stateless = options.HttpStateless);
         var app = web.Build();
+        var listenAddresses = new ListenAddressCheck();
+        listenAddresses.HoldRequests(app);
         app.UseMcVSphereHttpSecurity(options.Security);
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/mcp") && HttpMethods.IsPost(context.Request.Method),
             branch => branch.UseMiddleware<MalformedMcpRequestMiddleware>());
@@ -54,7 +56,17 @@ public static class McVSphereServer
             mcp.RequireAuthorization();
         }
         app.MapMcVSphereHealth();
-        await app.RunAsync();
+        await app.StartAsync();
+        try
+        {
+            listenAddresses.Verify(app, options);
+        }
+        catch (HostConfigurationException)
+        {
+            await app.StopAsync();
+            throw;
+        }
+        await app.WaitForShutdownAsync();
     }
 
     private static void AddSharedServices(IServiceCollection services, ILoggingBuilder logging, McVSphereOptions options, VCenterSettings vcenter, bool isSimulator)

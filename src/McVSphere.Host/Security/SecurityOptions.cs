@@ -14,6 +14,12 @@ public sealed record SecurityOptions
     /// <summary>The level of a caller who is not authenticated by OAuth: the stdio user, or any HTTP caller when OAuth is off.</summary>
     public PermissionLevel LocalLevel { get; init; } = PermissionLevel.FullAdmin;
 
+    /// <summary>MCP_ALLOW_UNAUTHENTICATED: HTTP without OAuth may listen beyond loopback.</summary>
+    public bool AllowUnauthenticated { get; init; }
+
+    /// <summary>HTTP may listen on loopback addresses only: no OAuth, and unauthenticated callers not allowed on purpose.</summary>
+    public bool RequiresLoopback => OAuth is null && !AllowUnauthenticated;
+
     /// <summary>Only READ_ONLY tools are listed and callable, whoever calls.</summary>
     public bool ReadOnly { get; init; }
 

@@ -100,7 +100,8 @@ internal sealed class IsolatedHost : IAsyncDisposable
         return StandardError.Contains(text, StringComparison.Ordinal);
     }
 
-    private async Task WaitUntilServingAsync(Uri health)
+    /// <summary>Waits until <paramref name="health"/> answers 200; throws if the host exits first.</summary>
+    public async Task WaitUntilServingAsync(Uri health)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + StartTimeout;
@@ -117,9 +118,9 @@ internal sealed class IsolatedHost : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // not listening yet
+                // not listening yet, or listening and holding requests until its start-up checks are done
             }
             await Task.Delay(100);
         }
