@@ -87,6 +87,30 @@ public sealed class VSphereClient : IAsyncDisposable
         (await _session.GetAsync(cancellationToken).ConfigureAwait(false)).Content;
 
     /// <summary>
+    /// Asks vCenter whether the session is still logged in, with one cheap read (SessionManager.currentSession, which
+    /// is unset for a session that is not), and logs in again when it is not. Unlike <see cref="ConnectAsync"/>, which
+    /// answers from the cached login, this reaches vCenter every time.
+    /// </summary>
+    /// <returns>The session as vCenter reports it.</returns>
+    public async Task<UserSession> CheckSessionAsync(CancellationToken cancellationToken = default)
+    {
+        var ticket = await _session.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (await ReadCurrentSessionAsync(ticket, cancellationToken).ConfigureAwait(false) is { } current)
+        {
+            return current;
+        }
+        ticket = await _session.RenewAsync(ticket, cancellationToken).ConfigureAwait(false);
+        return await ReadCurrentSessionAsync(ticket, cancellationToken).ConfigureAwait(false)
+            ?? throw new VSphereException($"{ServerUri} accepted the login but reports no current session.");
+    }
+
+    private async Task<UserSession?> ReadCurrentSessionAsync(SessionTicket ticket, CancellationToken cancellationToken)
+    {
+        var content = await Properties.RetrieveAsync(ticket.Content.SessionManager, ["currentSession"], cancellationToken).ConfigureAwait(false);
+        return content["currentSession"] is { } session ? UserSession.From(session.AsObject()) : null;
+    }
+
+    /// <summary>
     /// Calls a vim25 method on <paramref name="target"/> with arguments in the method's parameter order, e.g.
     /// <c>InvokeAsync("CreateFolder", folder, [new("name", "Lab")])</c>, and returns its result (null for none).
     /// </summary>

@@ -43,6 +43,7 @@ public static class McVSphereServer
         {
             web.Services.AddMcVSphereOAuth(oauth);
         }
+        web.Services.AddSingleton<ReadinessProbe>();
         web.Services.AddMcVSphereMcpServer(plugins, options.CompactTools).WithHttpTransport(http => http.Stateless = options.HttpStateless);
         var app = web.Build();
         var listenAddresses = new ListenAddressCheck();

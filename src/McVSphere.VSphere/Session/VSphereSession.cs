@@ -110,7 +110,8 @@ internal sealed partial class VSphereSession : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private Task<SessionTicket> RenewAsync(SessionTicket stale, CancellationToken cancellationToken)
+    /// <summary>Logs in again unless another caller already replaced <paramref name="stale"/>; one login for all of them.</summary>
+    public Task<SessionTicket> RenewAsync(SessionTicket stale, CancellationToken cancellationToken)
     {
         Task<SessionTicket> login;
         lock (_gate)
