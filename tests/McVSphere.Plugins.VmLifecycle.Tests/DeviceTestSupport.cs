@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using McVSphere.VSphere.Lookup;
 using McVSphere.VSphere.Vim;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -65,20 +66,32 @@ internal static class DeviceTestSupport
     }
 
     /// <summary>
-    /// Calls a tool, then cancels the request after <paramref name="after"/> with <c>notifications/cancelled</c>, as MCP
-    /// clients do (the SDK's client does not send it when the call's token is cancelled), and waits for the call to end.
+    /// Calls a tool, then cancels the request with <c>notifications/cancelled</c>, as MCP clients do (the SDK's client
+    /// does not send it when the call's token is cancelled), once its first progress notification says the vSphere
+    /// task exists; then waits for the call to end.
     /// </summary>
     /// <returns>The answer if one came for the cancelled request; null if none did.</returns>
-    public static async Task<JsonRpcMessage?> CallAndCancelAsync(this McpClient client, string tool, object arguments, TimeSpan after)
+    public static async Task<JsonRpcMessage?> CallAndCancelAsync(this McpClient client, string tool, object arguments)
     {
         var id = new RequestId($"cancel-{Guid.NewGuid():N}");
+        var progressToken = new ProgressToken(id.ToString());
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var progress = client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (notification, _) =>
+        {
+            if (notification.Params.Deserialize<ProgressNotificationParams>(McpJsonUtilities.DefaultOptions)?.ProgressToken.Equals(progressToken) == true)
+            {
+                running.TrySetResult();
+            }
+            return ValueTask.CompletedTask;
+        });
         var call = client.SendRequestAsync(new JsonRpcRequest
         {
             Id = id,
             Method = RequestMethods.ToolsCall,
-            Params = JsonNode.Parse(JsonSerializer.Serialize(new { name = tool, arguments })),
+            Params = JsonNode.Parse(JsonSerializer.Serialize(new { name = tool, arguments, _meta = new { progressToken = id.ToString() } })),
         });
-        await Task.Delay(after);
+        await Task.WhenAny(running.Task, call).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(running.Task.IsCompleted, $"{tool} answered before it reported progress: {(call.IsCompletedSuccessfully ? call.Result : call.Exception)}");
         await client.SendNotificationAsync(NotificationMethods.CancelledNotification, new CancelledNotificationParams { RequestId = id, Reason = "test" });
         try
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using McVSphere.Testing;
 using McVSphere.VSphere.Properties;
 using ModelContextProtocol;
@@ -34,7 +35,7 @@ public sealed class TaskProgressTests(VmLifecycleFixture fixture) : IClassFixtur
         var clone = fixture.UniqueName("cancelled-clone");
 
         // notifications/cancelled is sent explicitly: the MCP SDK's client does not send it when a call's token is cancelled.
-        var answer = await fixture.Client.CallAndCancelAsync("clone_vm", new { template_name = source, new_name = clone }, after: TimeSpan.FromSeconds(1));
+        var answer = await fixture.Client.CallAndCancelAsync("clone_vm", new { template_name = source, new_name = clone });
 
         Assert.IsNotType<ModelContextProtocol.Protocol.JsonRpcResponse>(answer);
         var task = await WaitForFinishedTaskAsync("CloneVM_Task", sourceRef);
@@ -42,6 +43,27 @@ public sealed class TaskProgressTests(VmLifecycleFixture fixture) : IClassFixtur
         Assert.True(task.Cancelled);
         Assert.Equal("RequestCanceled", task.ErrorFaultType);
         Assert.DoesNotContain(await fixture.VSphere.Lookup.ListAsync(McVSphere.VSphere.Lookup.VSphereObjectKind.VirtualMachine), vm => vm.Name == clone);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_power_off_that_vCenter_cannot_cancel_audits_that_it_ran_on()
+    {
+        var vm = await fixture.CreateVmAsync("uncancelable");
+        await fixture.VSphere.PowerOnVmAsync(await fixture.FindVmAsync(vm));
+        await fixture.SetTaskDelayAsync(vm, TimeSpan.FromSeconds(2));
+
+        var answer = await fixture.Client.CallAndCancelAsync("power_off", new { name = vm });
+
+        Assert.IsNotType<ModelContextProtocol.Protocol.JsonRpcResponse>(answer);
+        var audit = JsonDocument.Parse(await fixture.WaitForHostLogAsync(
+            line => line.Contains("\"TOOL_CALL\"", StringComparison.Ordinal) && line.Contains("\"power_off\"", StringComparison.Ordinal) && line.Contains(vm, StringComparison.Ordinal),
+            "the audit line of the cancelled power_off")).RootElement;
+        var error = audit.GetProperty("error").GetString();
+        Assert.Contains("vCenter refused to cancel task task-", error);
+        Assert.Contains("NotSupported", error);
+        Assert.EndsWith("the task ran on and succeeded.", error);
+        var state = await fixture.VSphere.Properties.RetrieveAsync(await fixture.FindVmAsync(vm), ["runtime.powerState"]);
+        Assert.Equal("poweredOff", state.GetString("runtime.powerState"));
     }
 
     [Fact]

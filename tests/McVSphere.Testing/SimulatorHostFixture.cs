@@ -11,6 +11,7 @@ namespace McVSphere.Testing;
 public class SimulatorHostFixture : IAsyncLifetime
 {
     private readonly List<string> _hostLog = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _logWaiters = [];
 
     public SimulatorProcess Simulator { get; private set; } = null!;
 
@@ -37,6 +38,28 @@ public class SimulatorHostFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until the host logs a line that <paramref name="match"/> accepts (or has logged one), and returns it.</summary>
+    public async Task<string> WaitForHostLogAsync(Func<string, bool> match, string what)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_hostLog)
+        {
+            if (_hostLog.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+            _logWaiters.Add((match, found));
+        }
+        try
+        {
+            return await found.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"The host did not log {what} within 60 s. It logged:{Environment.NewLine}{HostLog}");
+        }
+    }
+
     public async Task InitializeAsync()
     {
         Simulator = await SimulatorProcess.StartAsync(SimulatorFlags);
@@ -50,6 +73,11 @@ public class SimulatorHostFixture : IAsyncLifetime
             lock (_hostLog)
             {
                 _hostLog.Add(line);
+                foreach (var waiter in _logWaiters.Where(waiter => waiter.Match(line)).ToList())
+                {
+                    waiter.Found.TrySetResult(line);
+                    _logWaiters.Remove(waiter);
+                }
             }
         });
     }

@@ -34,6 +34,8 @@ public static class VimFaultTypes
     public const string InvalidGuestLogin = "InvalidGuestLogin";
     /// <summary>The server does not implement the method.</summary>
     public const string MethodNotFound = "MethodNotFound";
+    /// <summary>The server does not support the operation on this object (e.g. CancelTask on a task that is not cancelable).</summary>
+    public const string NotSupported = "NotSupported";
     /// <summary>The request was cancelled (a cancelled task reports this).</summary>
     public const string RequestCanceled = "RequestCanceled";
 }

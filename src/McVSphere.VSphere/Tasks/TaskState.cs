@@ -42,6 +42,20 @@ internal sealed class TaskState(ManagedObjectReference task, IProgress<VSphereTa
         }
     }
 
+    /// <summary>What became of the task, once its wait was cancelled; <paramref name="error"/> is a failure's message.</summary>
+    public CancelledTaskOutcome OutcomeAfterCancel(out string? error)
+    {
+        var faultType = _error?.GetObject("fault")?.TypeName;
+        error = _state == "error" ? $"{faultType}: {_error?.GetString("localizedMessage")}" : null;
+        return _state switch
+        {
+            "success" => CancelledTaskOutcome.Succeeded,
+            "error" when faultType == VimFaultTypes.RequestCanceled => CancelledTaskOutcome.Cancelled,
+            "error" => CancelledTaskOutcome.Failed,
+            _ => CancelledTaskOutcome.StillRunning,
+        };
+    }
+
     /// <summary>The result of a successful task; throws the fault of a failed one.</summary>
     public VimValue? Complete()
     {

@@ -9,7 +9,7 @@ namespace McVSphere.VSphere.Tasks;
 /// <summary>
 /// Waits for a task without polling (<see cref="PropertyWaiter.WatchAsync"/>): one read of its state (tasks that are
 /// already done, as in the simulator, end there), then its changes as WaitForUpdatesEx reports them. Cancellation
-/// cancels the task in vCenter; a timeout leaves it running and says so.
+/// cancels the task in vCenter and reports what became of it; a timeout leaves it running and says so.
 /// </summary>
 internal sealed partial class TaskWaiter(
     VSphereSession session,
@@ -18,6 +18,11 @@ internal sealed partial class TaskWaiter(
     VSphereConnectionOptions options,
     ILogger logger)
 {
+    // How long CancelTask may take, and how long the task is then followed to learn its outcome: bounded, because the
+    // caller has gone, and short, because a server shutting down cancels its calls this way.
+    private static readonly TimeSpan CancelTaskTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan OutcomeTimeout = TimeSpan.FromSeconds(10);
+
     public async Task<VimValue?> WaitAsync(
         ManagedObjectReference task,
         IProgress<VSphereTaskProgress>? progress,
@@ -39,8 +44,7 @@ internal sealed partial class TaskWaiter(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await CancelTaskQuietlyAsync(task).ConfigureAwait(false);
-            throw;
+            throw await CancelInVCenterAsync(task, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -60,23 +64,54 @@ internal sealed partial class TaskWaiter(
             return state.IsFinished;
         }, cancellationToken);
 
-    private async Task CancelTaskQuietlyAsync(ManagedObjectReference task)
+    /// <summary>
+    /// Asks vCenter to cancel the task, then follows it for a short while to learn what really became of it: vCenter
+    /// refuses to cancel some tasks (NotSupported) and others finish before the cancel takes effect.
+    /// </summary>
+    private async Task<VSphereTaskCancelledException> CancelInVCenterAsync(ManagedObjectReference task, CancellationToken cancelled)
     {
+        string? refusal = null;
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var timeout = new CancellationTokenSource(CancelTaskTimeout);
             await session.RunAsync((_, token) => soap.CallAsync("CancelTask", task, null, token), timeout.Token).ConfigureAwait(false);
-            LogCancelled(task);
         }
-        catch (Exception error) when (error is VSphereException or OperationCanceledException)
+        catch (VimFaultException fault)
         {
-            LogCancelFailed(task, error.Message);
+            refusal = $"{fault.FaultType}: {fault.Message}";
         }
+        catch (Exception failure) when (failure is VSphereException or OperationCanceledException)
+        {
+            refusal = failure is OperationCanceledException ? $"vCenter did not answer CancelTask within {CancelTaskTimeout.TotalSeconds:0} s" : failure.Message;
+        }
+
+        var settled = new TaskState(task, progress: null);
+        string? error = null;
+        CancelledTaskOutcome outcome;
+        try
+        {
+            using var timeout = new CancellationTokenSource(OutcomeTimeout);
+            await session.RunAsync(async (ticket, token) =>
+            {
+                await WaitInSessionAsync(ticket, task, settled, token).ConfigureAwait(false);
+                return true;
+            }, timeout.Token).ConfigureAwait(false);
+            outcome = settled.OutcomeAfterCancel(out error);
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = CancelledTaskOutcome.StillRunning;
+        }
+        catch (VSphereException failure)
+        {
+            outcome = CancelledTaskOutcome.Unknown;
+            error = failure.Message;
+        }
+        var cancellation = new VSphereTaskCancelledException(task, outcome, refusal, error, cancelled);
+        LogCancelOutcome(task, cancellation.Message);
+        return cancellation;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cancelled task {Task} in vCenter")]
-    private partial void LogCancelled(ManagedObjectReference task);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not cancel task {Task}: {Reason}")]
-    private partial void LogCancelFailed(ManagedObjectReference task, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: {Outcome}")]
+    private partial void LogCancelOutcome(ManagedObjectReference task, string outcome);
 }

@@ -51,14 +51,32 @@ public sealed class LongTaskTests(TwoDatacenterSimulator fixture) : IClassFixtur
         // on a busy machine a timer can fire before the task is even created.
         var cancelOnFirstReport = new Progress<VSphereTaskProgress>(_ => cancel.Cancel());
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+        var cancelled = await Assert.ThrowsAsync<VSphereTaskCancelledException>(
             () => client.CreateSnapshotAsync(vm, "never", progress: cancelOnFirstReport, cancellationToken: cancel.Token));
+        Assert.Equal(CancelledTaskOutcome.Cancelled, cancelled.Outcome);
 
         var task = (await client.GetRecentTasksAsync()).Last(info => info.Entity == vm);
         Assert.True(task.Cancelled);
         Assert.Equal(TaskInfoState.Error, task.State);
         Assert.Equal(VimFaultTypes.RequestCanceled, task.ErrorFaultType);
         Assert.Null(await client.GetSnapshotsAsync(vm));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_power_off_that_vCenter_cannot_cancel_reports_that_it_ran_on()
+    {
+        await using var client = TestClients.Create(fixture.Simulator);
+        var vm = await SlowVmAsync(client, "DC1_C0_RP0_VM0", TimeSpan.FromSeconds(2));
+        using var cancel = new CancellationTokenSource();
+        var cancelOnFirstReport = new Progress<VSphereTaskProgress>(_ => cancel.Cancel());
+
+        var cancelled = await Assert.ThrowsAsync<VSphereTaskCancelledException>(
+            () => client.PowerOffVmAsync(vm, cancelOnFirstReport, cancel.Token));
+
+        Assert.Equal(CancelledTaskOutcome.Succeeded, cancelled.Outcome);
+        Assert.StartsWith(VimFaultTypes.NotSupported, cancelled.CancelRefusal, StringComparison.Ordinal);
+        Assert.Contains("ran on and succeeded", cancelled.Message, StringComparison.Ordinal);
+        Assert.Equal("poweredOff", (await client.Properties.RetrieveAsync(vm, ["runtime.powerState"])).GetString("runtime.powerState"));
     }
 
     private static async Task<ManagedObjectReference> SlowVmAsync(VSphereClient client, string name, TimeSpan delay)

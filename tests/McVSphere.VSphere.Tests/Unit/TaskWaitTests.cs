@@ -33,24 +33,53 @@ public sealed class TaskWaitTests
     }
 
     [Fact]
-    public async Task Cancelling_the_wait_calls_CancelTask_and_surfaces_the_cancellation()
+    public async Task Cancelling_the_wait_calls_CancelTask_and_reports_that_the_task_was_cancelled()
     {
         using var cancel = new CancellationTokenSource();
-        // Cancel once the wait has started (the task exists), not on a timer a busy machine may fire earlier.
-        var server = RunningTaskServer()
-            .Reply("WaitForUpdatesEx", request =>
-            {
-                _ = cancel.CancelAsync();
-                return new TaskCompletionSource<HttpResponseMessage>().Task;
-            })
-            .Reply("CancelTask", FakeVimServer.Envelope("<CancelTaskResponse xmlns=\"urn:vim25\"/>"));
+        var server = CancelledWhileWaiting(cancel)
+            .Reply("CancelTask", FakeVimServer.Envelope("<CancelTaskResponse xmlns=\"urn:vim25\"/>"))
+            .Reply("RetrievePropertiesEx", TaskRead(Property("info.state", "TaskInfoState", "error") + TaskError("RequestCanceled", "The task was canceled by a user.")));
         await using var client = server.CreateClient();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.InvokeTaskAsync("CloneVM_Task", Vm, cancellationToken: cancel.Token));
+        var cancelled = await Assert.ThrowsAsync<VSphereTaskCancelledException>(() => client.InvokeTaskAsync("CloneVM_Task", Vm, cancellationToken: cancel.Token));
 
         Assert.Contains("<_this type=\"Task\">task-7</_this>", server.Calls.Single(call => call.Method == "CancelTask").Body, StringComparison.Ordinal);
+        Assert.Equal(CancelledTaskOutcome.Cancelled, cancelled.Outcome);
+        Assert.Null(cancelled.CancelRefusal);
+        Assert.Equal(cancel.Token, cancelled.CancellationToken);
+        Assert.Equal("The call was cancelled and vCenter was asked to cancel task task-7: the task was cancelled.", cancelled.Message);
         Assert.Contains("DestroyPropertyCollector", server.Methods);
     }
+
+    [Fact]
+    public async Task A_task_that_vCenter_will_not_cancel_is_reported_with_its_real_outcome()
+    {
+        using var cancel = new CancellationTokenSource();
+        var server = CancelledWhileWaiting(cancel)
+            .Reply("CancelTask", FakeVimServer.Fault("The operation is not supported on the object.", "<NotSupportedFault xmlns=\"urn:vim25\" xsi:type=\"NotSupported\"/>"))
+            .Reply("RetrievePropertiesEx", TaskRead(Property("info.state", "TaskInfoState", "success")));
+        await using var client = server.CreateClient();
+
+        var cancelled = await Assert.ThrowsAsync<VSphereTaskCancelledException>(() => client.InvokeTaskAsync("PowerOffVM_Task", Vm, cancellationToken: cancel.Token));
+
+        Assert.Equal(CancelledTaskOutcome.Succeeded, cancelled.Outcome);
+        Assert.StartsWith("NotSupported", cancelled.CancelRefusal, StringComparison.Ordinal);
+        Assert.Contains("vCenter refused to cancel task task-7", cancelled.Message, StringComparison.Ordinal);
+        Assert.EndsWith("the task ran on and succeeded.", cancelled.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A task that runs until the caller cancels, which it does once the wait has started (not on a timer a busy machine may fire earlier).</summary>
+    private static FakeVimServer CancelledWhileWaiting(CancellationTokenSource cancel) => RunningTaskServer()
+        .Reply("PowerOffVM_Task", FakeVimServer.Envelope("<PowerOffVM_TaskResponse xmlns=\"urn:vim25\"><returnval type=\"Task\">task-7</returnval></PowerOffVM_TaskResponse>"))
+        .Reply("WaitForUpdatesEx", request =>
+        {
+            _ = cancel.CancelAsync();
+            return new TaskCompletionSource<HttpResponseMessage>().Task;
+        });
+
+    private static string TaskError(string faultType, string message) =>
+        $"<propSet><name>info.error</name><val {Xsi} XMLSchema-instance:type=\"LocalizedMethodFault\"><fault XMLSchema-instance:type=\"{faultType}\"/>" +
+        $"<localizedMessage>{message}</localizedMessage></val></propSet>";
 
     [Fact]
     public async Task A_timeout_leaves_the_task_running_and_reports_its_last_progress()
