@@ -22,7 +22,7 @@ public sealed class ReadinessTests
         Assert.Equal("ready", ready.Body);
 
         // Stalled: the process no longer runs, its socket still accepts connections (the kernel does), nothing answers.
-        Signal(simulator.ProcessId, "STOP");
+        ProcessSignals.Send(simulator.ProcessId, "STOP");
         try
         {
             var stalled = await WaitForStatusAsync(http, HttpStatusCode.ServiceUnavailable);
@@ -31,7 +31,7 @@ public sealed class ReadinessTests
         }
         finally
         {
-            Signal(simulator.ProcessId, "CONT");
+            ProcessSignals.Send(simulator.ProcessId, "CONT");
         }
         Assert.Equal("ready", (await WaitForStatusAsync(http, HttpStatusCode.OK)).Body);
 
@@ -68,12 +68,5 @@ public sealed class ReadinessTests
             Assert.True(deadline.Elapsed < StateChangeBound, $"/readyz still answers {(int)response.StatusCode} '{body}' after {deadline.Elapsed.TotalSeconds:0} s");
             await Task.Delay(200);
         }
-    }
-
-    private static void Signal(int processId, string signal)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { $"-{signal}", processId.ToString() } })!;
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
     }
 }

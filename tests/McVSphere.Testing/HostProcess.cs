@@ -105,6 +105,13 @@ public sealed class HttpHost : IAsyncDisposable
     /// <summary>The host's process id, e.g. to read its memory use.</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>Waits for the host to exit and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        await _process.WaitForExitAsync().WaitAsync(within);
+        return _process.ExitCode;
+    }
+
     /// <summary>Everything the host printed so far.</summary>
     public string Log
     {

@@ -14,6 +14,9 @@ namespace McVSphere.Host.Hosting;
 /// <summary>Runs the MCP server on the configured transport until the process is asked to stop.</summary>
 public static class McVSphereServer
 {
+    /// <summary>How long the server takes at most to stop once asked (SIGTERM).</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
+
     public static async Task RunAsync(McVSphereOptions options, PluginLoadResult plugins, ILoggerFactory bootstrapLogging)
     {
         await using var simulator = options.UseSimulator
@@ -45,7 +48,8 @@ public static class McVSphereServer
         }
         web.Services.AddSingleton<ReadinessProbe>();
         web.Services.AddMcVSphereMcpServer(plugins, options.CompactTools).WithHttpTransport(http => http.Stateless = options.HttpStateless);
-        var app = web.Build();
+        // Disposed at the end: that disposes the vSphere client, which logs out of vCenter.
+        await using var app = web.Build();
         var listenAddresses = new ListenAddressCheck();
         listenAddresses.HoldRequests(app);
         app.UseMcVSphereHttpSecurity(options.Security);
@@ -73,6 +77,9 @@ public static class McVSphereServer
     private static void AddSharedServices(IServiceCollection services, ILoggingBuilder logging, McVSphereOptions options, VCenterSettings vcenter, bool isSimulator)
     {
         logging.AddMcVSphereLogging(options.LogLevel);
+        // Calls in flight are cancelled at once when stopping (ShutdownCancellationFilter); this bounds the rest
+        // (CancelTask, learning a task's outcome, logging out) below a container's 30 s stop grace period.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         services.AddSingleton(options);
         services.AddVSphereSession(vcenter with { PageSize = options.PageSize }, options.Defaults, isSimulator, options.TimeLimits);
         services.AddMcVSphereAccessControl(options);

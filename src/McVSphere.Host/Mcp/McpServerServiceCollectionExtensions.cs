@@ -27,11 +27,13 @@ public static class McpServerServiceCollectionExtensions
                     "Manage VMware vSphere: VMs, power, snapshots, disks, NICs, hosts, datastores, networks, tags, events and tasks. " +
                     "Names are vSphere inventory names; unknown names are answered with the closest existing ones.";
             })
-            // Compact mode first: it unwraps family calls into real tool calls. Then security: it must see every request,
-            // and each tool's final result once errors are turned into results. Compact mode's own answers
-            // (list_operations) come after security, so that they are checked and audited like any call.
+            // Shutdown cancellation outermost, so that the audit sees how a call it cancels ended. Compact mode next: it
+            // unwraps family calls into real tool calls. Then security: it must see every request, and each tool's
+            // final result once errors are turned into results. Compact mode's own answers (list_operations) come
+            // after security, so that they are checked and audited like any call.
             .WithRequestFilters(filters =>
             {
+                filters.AddCallToolFilter(ShutdownCancellationFilter.Apply);
                 if (compactTools)
                 {
                     filters.AddCompactToolMode();
