@@ -1,3 +1,4 @@
+using McVSphere.Testing;
 using System.Net;
 using System.Text.Json;
 using McVSphere.SecurityTests.Infrastructure;

@@ -82,7 +82,7 @@ public static class HostProcess
 public sealed class HttpHost : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringWriter _log = new();
+    private readonly LogLines _log = new();
 
     internal HttpHost(Process process, Uri baseUri)
     {
@@ -113,16 +113,10 @@ public sealed class HttpHost : IAsyncDisposable
     }
 
     /// <summary>Everything the host printed so far.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _log.ToString();
+
+    /// <summary>Waits until the host prints a line that <paramref name="match"/> accepts (or has printed one), and returns it.</summary>
+    public Task<string> WaitForLogAsync(Func<string, bool> match, string what) => _log.WaitForAsync(match, what);
 
     /// <summary>Connects a real MCP client, optionally with extra headers (e.g. Authorization).</summary>
     public Task<McpClient> ConnectAsync(IDictionary<string, string>? headers = null, McpClientOptions? clientOptions = null, CancellationToken cancellationToken = default) =>
@@ -161,13 +155,9 @@ public sealed class HttpHost : IAsyncDisposable
 
     private void Append(string? line)
     {
-        if (line is null)
+        if (line is not null)
         {
-            return;
-        }
-        lock (_log)
-        {
-            _log.WriteLine(line);
+            _log.Add(line);
         }
     }
 

@@ -10,8 +10,7 @@ namespace McVSphere.Testing;
 /// </summary>
 public class SimulatorHostFixture : IAsyncLifetime
 {
-    private readonly List<string> _hostLog = [];
-    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _logWaiters = [];
+    private readonly LogLines _hostLog = new();
 
     public SimulatorProcess Simulator { get; private set; } = null!;
 
@@ -27,38 +26,10 @@ public class SimulatorHostFixture : IAsyncLifetime
     protected virtual IReadOnlyDictionary<string, string?> HostSettings => new Dictionary<string, string?>();
 
     /// <summary>What the host logged on stderr so far.</summary>
-    public string HostLog
-    {
-        get
-        {
-            lock (_hostLog)
-            {
-                return string.Join(Environment.NewLine, _hostLog);
-            }
-        }
-    }
+    public string HostLog => _hostLog.ToString();
 
     /// <summary>Waits until the host logs a line that <paramref name="match"/> accepts (or has logged one), and returns it.</summary>
-    public async Task<string> WaitForHostLogAsync(Func<string, bool> match, string what)
-    {
-        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_hostLog)
-        {
-            if (_hostLog.FirstOrDefault(match) is { } line)
-            {
-                return line;
-            }
-            _logWaiters.Add((match, found));
-        }
-        try
-        {
-            return await found.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        catch (TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"The host did not log {what} within 60 s. It logged:{Environment.NewLine}{HostLog}");
-        }
-    }
+    public Task<string> WaitForHostLogAsync(Func<string, bool> match, string what) => _hostLog.WaitForAsync(match, what);
 
     public async Task InitializeAsync()
     {
@@ -68,18 +39,7 @@ public class SimulatorHostFixture : IAsyncLifetime
         {
             environment[name] = value;
         }
-        Client = await HostProcess.StartStdioAsync(environment, line =>
-        {
-            lock (_hostLog)
-            {
-                _hostLog.Add(line);
-                foreach (var waiter in _logWaiters.Where(waiter => waiter.Match(line)).ToList())
-                {
-                    waiter.Found.TrySetResult(line);
-                    _logWaiters.Remove(waiter);
-                }
-            }
-        });
+        Client = await HostProcess.StartStdioAsync(environment, _hostLog.Add);
     }
 
     public async Task DisposeAsync()

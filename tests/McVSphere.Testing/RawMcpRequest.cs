@@ -1,12 +1,12 @@
 using System.Text;
 
-namespace McVSphere.SecurityTests.Infrastructure;
+namespace McVSphere.Testing;
 
 /// <summary>Raw MCP POSTs, for what happens below the MCP client: status codes and headers.</summary>
-internal static class RawMcpRequest
+public static class RawMcpRequest
 {
     public static HttpRequestMessage Initialize(Uri endpoint) => Create(endpoint,
-        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"security-tests","version":"1"}}}""");
+        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw-tests","version":"1"}}}""");
 
     public static HttpRequestMessage Create(Uri endpoint, string json)
     {
