@@ -1,4 +1,3 @@
-using McVSphere.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -6,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using McVSphere.SecurityTests.Infrastructure;
+using McVSphere.Testing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace McVSphere.SecurityTests;

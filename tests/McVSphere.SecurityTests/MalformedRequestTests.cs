@@ -1,7 +1,7 @@
-using McVSphere.Testing;
 using System.Net;
 using System.Text.Json;
 using McVSphere.SecurityTests.Infrastructure;
+using McVSphere.Testing;
 
 namespace McVSphere.SecurityTests;
 

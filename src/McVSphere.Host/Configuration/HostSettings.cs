@@ -22,6 +22,7 @@ public static class HostSettings
     public static readonly SettingDefinition PageSize = new("MCVSPHERE_PAGE_SIZE", "vCenter", "Objects asked for per PropertyCollector page (RetrievePropertiesEx maxObjects), 1 to 10000. Bulk reads follow the pages to the end; vCenter may return fewer per page.", "1000");
 
     public static readonly SettingDefinition MaxLongCallsPerCaller = new("MCVSPHERE_MAX_LONG_CALLS", "Access control", "Long calls (tools that wait for a vSphere task, a guest or a transfer and report progress) one caller may run at once, 1 to 1000; past it a call is refused, naming the limit. A caller is a token's issuer and subject, or the local user without OAuth.", "8");
+    public static readonly SettingDefinition MaxSessionsPerCaller = new("MCVSPHERE_MAX_SESSIONS_PER_USER", "Access control", "MCP sessions one caller may hold open at once over stateful HTTP, 1 to 10000; past it an initialize is refused (HTTP 429), naming the limit. Sessions end when the client closes them (DELETE) or after 2 h idle. A caller is a token's issuer and subject, or everyone without OAuth.", "16");
 
     public static readonly SettingDefinition Transport = new("MCP_TRANSPORT", "Transport", "stdio or streamable-http.", "stdio");
     public static readonly SettingDefinition HttpHost = new("MCP_HOST", "Transport", "HTTP bind address. Without OAuth only loopback addresses are allowed, unless MCP_ALLOW_UNAUTHENTICATED=true.", "127.0.0.1");
@@ -74,7 +75,7 @@ public static class HostSettings
         VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork, PageSize,
         Transport, HttpHost, HttpPort, HttpStateless, StdioDrainTimeout,
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
-        RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, MaxLongCallsPerCaller, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
+        RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, MaxLongCallsPerCaller, MaxSessionsPerCaller, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
         ToolMode, LogLevel, PluginDirectory, EnabledPlugins,
         FileRoot,
         UrlAllow, UrlAllowNetworks,

@@ -52,6 +52,9 @@ public sealed record McVSphereOptions
     /// <summary>Long calls one caller may run at once (MCVSPHERE_MAX_LONG_CALLS).</summary>
     public int MaxLongCallsPerCaller { get; init; } = 8;
 
+    /// <summary>MCP sessions one caller may hold open at once over stateful HTTP (MCVSPHERE_MAX_SESSIONS_PER_USER).</summary>
+    public int MaxSessionsPerCaller { get; init; } = 16;
+
     /// <summary>The vCenter time limits (VCENTER_CONNECT_TIMEOUT, VCENTER_REQUEST_TIMEOUT, VCENTER_TASK_TIMEOUT).</summary>
     public VCenterTimeLimits TimeLimits { get; init; } = VCenterTimeLimits.Default;
 

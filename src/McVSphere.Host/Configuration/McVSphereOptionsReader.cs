@@ -28,6 +28,7 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
                 Get(HostSettings.VCenterDatastore), Get(HostSettings.VCenterNetwork)),
             PageSize = ReadCount(HostSettings.PageSize, 1, 10000, "a page size; use a number of objects"),
             MaxLongCallsPerCaller = ReadCount(HostSettings.MaxLongCallsPerCaller, 1, 1000, "a number of calls; use a number"),
+            MaxSessionsPerCaller = ReadCount(HostSettings.MaxSessionsPerCaller, 1, 10000, "a number of sessions; use a number"),
             TimeLimits = new VCenterTimeLimits(
                 ReadSeconds(HostSettings.VCenterConnectTimeout), ReadSeconds(HostSettings.VCenterRequestTimeout), ReadSeconds(HostSettings.VCenterTaskTimeout)),
             Transport = ReadTransport(),

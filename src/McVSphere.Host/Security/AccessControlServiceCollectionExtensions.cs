@@ -12,6 +12,7 @@ public static class AccessControlServiceCollectionExtensions
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<LongCallLimiter>();
+        services.AddSingleton<SessionLimiter>();
         // Opened now, so that an audit file that cannot be written stops start-up instead of the first tool call.
         // Every line is flushed as it is written; the file closes with the process.
         services.AddSingleton(OpenAuditLog(options.Security.Audit));

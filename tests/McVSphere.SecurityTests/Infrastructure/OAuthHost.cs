@@ -99,3 +99,6 @@ public sealed class OAuthHostCollection : ICollectionFixture<OAuthHost>
 {
     public const string Name = "OAuth host";
 }
+
+/// <summary>An <see cref="OAuthHost"/> that lets each user hold two MCP sessions.</summary>
+public sealed class SessionLimitedOAuthHost() : OAuthHost(new Dictionary<string, string?> { [HostSettings.MaxSessionsPerCaller.Name] = "2" });
