@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using McVSphere.Testing;
-using McVSphere.VSphere;
-using McVSphere.VSphere.Lookup;
 using McVSphere.VSphere.Vim;
 
 namespace McVSphere.IntegrationTests;
@@ -16,18 +13,8 @@ public sealed class ClientGoneTests
     {
         await using var simulator = await SimulatorProcess.StartAsync();
         await using var host = await HostProcess.StartHttpAsync(simulator.HostEnvironment);
-        await using var vsphere = new VSphereClient(new VSphereConnectionOptions
-        {
-            Server = simulator.Url.ToString(),
-            User = simulator.User,
-            Password = simulator.Password,
-            Insecure = true,
-        });
-        var vm = (await vsphere.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, "DC0_H0_VM1")).Ref;
-        await vsphere.ReconfigureVmAsync(vm, new VirtualMachineConfigSpec
-        {
-            ExtraConfig = [new OptionValue("vcsim.taskDelayMs", TimeSpan.FromSeconds(2).TotalMilliseconds.ToString(CultureInfo.InvariantCulture))],
-        });
+        await using var vsphere = SimulatorVSphere.Connect(simulator);
+        var vm = await vsphere.SlowDownTasksAsync("DC0_H0_VM1", TimeSpan.FromSeconds(2));
 
         using (var http = new HttpClient())
         {
@@ -55,18 +42,8 @@ public sealed class ClientGoneTests
     public async Task A_stdio_client_that_went_away_leaves_its_call_running_until_the_drain_limit_then_it_is_cancelled_and_audited()
     {
         await using var simulator = await SimulatorProcess.StartAsync();
-        await using var vsphere = new VSphereClient(new VSphereConnectionOptions
-        {
-            Server = simulator.Url.ToString(),
-            User = simulator.User,
-            Password = simulator.Password,
-            Insecure = true,
-        });
-        var source = (await vsphere.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, "DC0_H0_VM0")).Ref;
-        await vsphere.ReconfigureVmAsync(source, new VirtualMachineConfigSpec
-        {
-            ExtraConfig = [new OptionValue("vcsim.taskDelayMs", TimeSpan.FromMinutes(5).TotalMilliseconds.ToString(CultureInfo.InvariantCulture))],
-        });
+        await using var vsphere = SimulatorVSphere.Connect(simulator);
+        var source = await vsphere.SlowDownTasksAsync("DC0_H0_VM0", TimeSpan.FromMinutes(5));
         var auditFile = Path.Combine(Path.GetTempPath(), $"mcvsphere-audit-{Guid.NewGuid():N}.jsonl");
         var startInfo = new ProcessStartInfo(RepositoryPaths.HostExecutable) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (name, value) in simulator.HostEnvironment)

@@ -1,7 +1,4 @@
-using System.Globalization;
 using McVSphere.Testing;
-using McVSphere.VSphere;
-using McVSphere.VSphere.Lookup;
 using McVSphere.VSphere.Properties;
 using McVSphere.VSphere.Vim;
 using ModelContextProtocol;
@@ -16,19 +13,9 @@ public sealed class ShutdownTests
     {
         await using var simulator = await SimulatorProcess.StartAsync();
         await using var host = await HostProcess.StartHttpAsync(simulator.HostEnvironment);
-        await using var vsphere = new VSphereClient(new VSphereConnectionOptions
-        {
-            Server = simulator.Url.ToString(),
-            User = simulator.User,
-            Password = simulator.Password,
-            Insecure = true,
-        });
+        await using var vsphere = SimulatorVSphere.Connect(simulator);
         // Far longer than .NET's default 30 s shutdown wait: only a cancellation ends this clone early.
-        var source = (await vsphere.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, "DC0_H0_VM0")).Ref;
-        await vsphere.ReconfigureVmAsync(source, new VirtualMachineConfigSpec
-        {
-            ExtraConfig = [new OptionValue("vcsim.taskDelayMs", TimeSpan.FromMinutes(5).TotalMilliseconds.ToString(CultureInfo.InvariantCulture))],
-        });
+        var source = await vsphere.SlowDownTasksAsync("DC0_H0_VM0", TimeSpan.FromMinutes(5));
         await using var client = await host.ConnectAsync();
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
