@@ -34,8 +34,9 @@ public sealed class ToolsStatusToolsTests(GuestOpsFixture fixture)
 
         Assert.True(result.GetProperty("ready").GetBoolean());
         Assert.Equal("guestToolsRunning", result.GetProperty("status").GetProperty("tools_running_status").GetString());
-        // Returned on the change, long before its timeout (the host may have started waiting a moment after the call).
-        Assert.InRange(result.GetProperty("waited_seconds").GetDouble(), 0.1, 30);
+        // Returned on the change, long before its timeout. No lower bound: on a busy machine the host may begin its wait
+        // only just before Tools start, so its own count can be near zero.
+        Assert.InRange(result.GetProperty("waited_seconds").GetDouble(), 0, 30);
         Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(30));
     }
 
