@@ -7,10 +7,14 @@ package main
 // "/nfc/<lease moref>/" subtree on the simulator's mux (more specific than the stock "/nfc/", so it wins):
 //
 //   - import leases (ImportVApp): PUT or POST of a device URL writes the request body, byte for byte, into the
-//     datastore file that backs the device (the VM's .vmdk, or an ISO image). There is no conversion: a
-//     streamOptimized VMDK is stored as sent, so a test can compare the file with what it uploaded.
-//   - export leases (ExportVm): GET (or HEAD, with Range support) of a device URL returns the bytes of the datastore
-//     file backing the disk.
+//     datastore file that backs the device (the VM's .vmdk, or an ISO image). A disk must be a whole streamOptimized
+//     VMDK (vmdk_stream.go), as NFC requires; anything else is refused with 400 and a reason, and the VM's disk file
+//     is left as it was. There is no conversion: the VMDK is stored as sent, so a test can compare the file with
+//     what it uploaded.
+//   - export leases (ExportVm): GET (or HEAD) of a disk's device URL streams a streamOptimized VMDK with chunked
+//     encoding and no Content-Length, as ESXi does: the stored file itself when it is one (a disk that was
+//     imported), else the file's bytes encoded as one, of the disk's capacity (a disk the simulator created).
+//     Other files (ISO images) are served as they are, with Range support.
 //
 // Device URLs are "<scheme>://*/nfc/<lease moref>/<file>", the scheme being the simulator's own (the stock lease
 // always says https); replace "*" with the host:port the client called, as for vSphere's "*" host. The transfers
@@ -97,6 +101,8 @@ func (l *nfcLease) transfer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case l.export && file.disk && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		l.exportDisk(w, r, file)
 	case l.export && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		f, err := os.Open(file.host)
 		if err != nil {
@@ -113,25 +119,78 @@ func (l *nfcLease) transfer(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		http.ServeContent(w, r, name, fi.ModTime(), f)
 	case !l.export && (r.Method == http.MethodPut || r.Method == http.MethodPost):
-		f, err := os.OpenFile(file.host, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-		if err != nil {
-			log.Printf("nfc %s %s: %v", r.Method, r.URL.Path, err)
-			http.Error(w, "cannot write the file", http.StatusInternalServerError)
-			return
-		}
-		n, err := io.Copy(f, r.Body)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			log.Printf("nfc %s %s: %v", r.Method, r.URL.Path, err)
-			http.Error(w, "cannot write the file", http.StatusInternalServerError)
-			return
-		}
-		log.Printf("nfc %s %s: stored %d bytes", r.Method, r.URL.Path, n)
-		w.WriteHeader(http.StatusOK)
+		l.importFile(w, r, file)
 	default:
 		http.Error(w, "method not allowed on this lease", http.StatusMethodNotAllowed)
+	}
+}
+
+// importFile stores the request body as the device's file. It is written beside the file first, so a refused disk
+// leaves the file as it was.
+func (l *nfcLease) importFile(w http.ResponseWriter, r *http.Request, file *nfcFile) {
+	f, err := os.CreateTemp(path.Dir(file.host), ".nfc-upload-*")
+	if err != nil {
+		log.Printf("nfc %s %s: %v", r.Method, r.URL.Path, err)
+		http.Error(w, "cannot write the file", http.StatusInternalServerError)
+		return
+	}
+	defer os.Remove(f.Name())
+	n, err := io.Copy(f, r.Body)
+	if err == nil && file.disk {
+		if reason := checkStreamOptimized(f, n); reason != nil {
+			f.Close()
+			log.Printf("nfc %s %s: refused a disk of %d bytes: %v", r.Method, r.URL.Path, n, reason)
+			http.Error(w, "The disk is not a streamOptimized VMDK: "+reason.Error(), http.StatusBadRequest)
+			return
+		}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), file.host)
+	}
+	if err != nil {
+		log.Printf("nfc %s %s: %v", r.Method, r.URL.Path, err)
+		http.Error(w, "cannot write the file", http.StatusInternalServerError)
+		return
+	}
+	log.Printf("nfc %s %s: stored %d bytes", r.Method, r.URL.Path, n)
+	w.WriteHeader(http.StatusOK)
+}
+
+// exportDisk streams the disk as a streamOptimized VMDK, chunked: like ESXi, the size is not known in advance.
+func (l *nfcLease) exportDisk(w http.ResponseWriter, r *http.Request, file *nfcFile) {
+	f, err := os.Open(file.host)
+	var fi os.FileInfo
+	if err == nil {
+		defer f.Close()
+		fi, err = f.Stat()
+	}
+	if err != nil {
+		log.Printf("nfc %s %s: %v", r.Method, r.URL.Path, err)
+		http.Error(w, "cannot read the file", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	if flusher, ok := w.(http.Flusher); ok {
+		flusher.Flush() // headers out now, so the body is chunked whatever its size
+	}
+	if checkStreamOptimized(f, fi.Size()) == nil {
+		_, err = io.Copy(w, io.NewSectionReader(f, 0, fi.Size()))
+	} else {
+		capacity := file.capacity
+		if fi.Size() > capacity {
+			capacity = fi.Size()
+		}
+		err = writeStreamOptimized(w, f, capacity, path.Base(file.host))
+	}
+	if err != nil {
+		log.Printf("nfc %s %s: %v", r.Method, r.URL.Path, err)
 	}
 }
 

@@ -160,7 +160,7 @@ func gxRandom(n int, seed int64) []byte {
 
 func TestOvfImportStoresAndExportServesDiskBytes(t *testing.T) {
 	env := gxStart(t, false)
-	data := gxRandom(512*1024+7, 42)
+	data := gxVmdk(t, gxDiskData(512*1024+512, 42))
 
 	lease, vm := env.gxImport(fmt.Sprintf(gxApplianceOVF, len(data)), "appliance", data)
 	if err := lease.Progress(env.ctx, 100); err != nil {
@@ -244,7 +244,8 @@ func TestOvfImportStoresAndExportServesDiskBytes(t *testing.T) {
 
 func TestOvfAbortedImportRemovesTheVM(t *testing.T) {
 	env := gxStart(t, false)
-	lease, vm := env.gxImport(fmt.Sprintf(gxApplianceOVF, 3), "aborted", []byte("abc"))
+	disk := gxVmdk(t, gxRandom(4096, 1))
+	lease, vm := env.gxImport(fmt.Sprintf(gxApplianceOVF, len(disk)), "aborted", disk)
 	if err := lease.Abort(env.ctx, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +347,7 @@ func TestOvfCreateDescriptorDescribesTheVM(t *testing.T) {
 	}
 
 	// The descriptor deploys again (the CD-ROM on the SCSI controller is moved to IDE for the stock importer).
-	data := gxRandom(1234, 7)
+	data := gxVmdk(t, gxRandom(1536, 7))
 	lease, clone := env.gxImport(desc, "redeployed", data)
 	if err := lease.Complete(env.ctx); err != nil {
 		t.Fatal(err)
@@ -394,7 +395,7 @@ func TestOvfParseDescriptorListsNetworks(t *testing.T) {
 
 func TestOvfCreateImportSpecCarriesExtraConfig(t *testing.T) {
 	env := gxStart(t, false)
-	data := gxRandom(4096, 7)
+	data := gxVmdk(t, gxRandom(4096, 7))
 	descriptor := strings.Replace(fmt.Sprintf(gxApplianceOVF, len(data)), "    </VirtualHardwareSection>",
 		`      <vmw:ExtraConfig ovf:required="false" vmw:key="guestinfo.appliance.role" vmw:value="frontend"/>
       <vmw:ExtraConfig ovf:required="false" vmw:key="disk.EnableUUID" vmw:value="TRUE"/>
