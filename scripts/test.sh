@@ -3,7 +3,7 @@
 # Installs what is missing first. Ends with one line "N passed, N failed[, N skipped]".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/prerequisites.sh" nginx bubblewrap || exit 1
+"$root/scripts/prerequisites.sh" nginx bubblewrap qemu-utils || exit 1
 # The security tests' Node tools (tests/oidc: the OpenID provider, Node 22, the MCP conformance suite), as locked.
 oidc="$root/tests/oidc"
 if [ ! -f "$oidc/node_modules/.package-lock.json" ] || [ "$oidc/package-lock.json" -nt "$oidc/node_modules/.package-lock.json" ]; then

@@ -10,7 +10,7 @@ public sealed class DeployTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
     public async Task Deploys_a_local_ovf_with_its_disk_bytes_and_reports_progress()
     {
         var name = fixture.UniqueName("ovf");
-        var disk = new TestDisk("disk1.vmdk", TestPackages.KnownBytes(3 << 20, seed: 1));
+        var disk = new TestDisk("disk1.vmdk", TestPackages.Vmdk(3 << 20, seed: 1));
         TestPackages.WriteOvf(fixture.RootPath(name), name, [disk], ["VM Network"]);
         await using var progress = new ProgressRecorder(fixture.Client);
 
@@ -38,7 +38,7 @@ public sealed class DeployTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
         // CreateImportSpec turns vmw:ExtraConfig into configSpec.extraConfig with xsd:string values; ImportVApp must get
         // them back typed (vCenter refuses an untyped anyType value, and so does the test bed).
         var name = fixture.UniqueName("ovf-extra");
-        var disk = new TestDisk("disk1.vmdk", TestPackages.KnownBytes(64 << 10, seed: 5));
+        var disk = new TestDisk("disk1.vmdk", TestPackages.Vmdk(64 << 10, seed: 5));
         TestPackages.WriteOvf(fixture.RootPath(name), name, [disk], ["VM Network"],
             new Dictionary<string, string> { ["guestinfo.appliance.role"] = "frontend", ["disk.EnableUUID"] = "TRUE" });
 
@@ -56,7 +56,7 @@ public sealed class DeployTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
     public async Task Deploys_an_ova_from_a_datastore_with_a_network_map_and_powers_it_on()
     {
         var name = fixture.UniqueName("ova");
-        TestDisk[] disks = [new("system.vmdk", TestPackages.KnownBytes(2 << 20, seed: 2)), new("data.vmdk", TestPackages.KnownBytes(1 << 20, seed: 3))];
+        TestDisk[] disks = [new("system.vmdk", TestPackages.Vmdk(2 << 20, seed: 2)), new("data.vmdk", TestPackages.Vmdk(1 << 20, seed: 3))];
         await fixture.WriteDatastoreFileAsync($"packages/{name}.ova", TestPackages.Ova(name, disks, ["VM Network", "Backend"]));
 
         var result = await fixture.Client.CallJsonAsync("deploy_ovf", new
@@ -86,7 +86,7 @@ public sealed class DeployTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
     public async Task Deploys_an_ova_from_an_http_url()
     {
         var name = fixture.UniqueName("web");
-        var disk = new TestDisk("disk1.vmdk", TestPackages.KnownBytes(1 << 20, seed: 4));
+        var disk = new TestDisk("disk1.vmdk", TestPackages.Vmdk(1 << 20, seed: 4));
         await fixture.WriteDatastoreFileAsync($"web/{name}.ova", TestPackages.Ova(name, [disk], ["VM Network"]));
         // The simulator's /folder endpoint is as good a web server as any.
         var url = new Uri(fixture.Simulator.Url, $"/folder/web/{name}.ova?dcPath={OvfOpsFixture.Datacenter}&dsName={OvfOpsFixture.Datastore}");

@@ -14,7 +14,7 @@ public sealed class ExportTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
     public async Task Exports_a_folder_package_that_deploys_again_with_the_same_disk_bytes()
     {
         var source = fixture.UniqueName("src");
-        var disk = new TestDisk("disk1.vmdk", TestPackages.KnownBytes(2 << 20, seed: 10));
+        var disk = new TestDisk("disk1.vmdk", TestPackages.Vmdk(2 << 20, seed: 10));
         await fixture.DeployAsync(source, disk);
 
         var result = await fixture.Client.CallJsonAsync("export_vm_ovf", new { vm_name = source, target_path = $"exports/{source}" });
@@ -45,7 +45,7 @@ public sealed class ExportTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
     public async Task Exports_an_ova_with_the_descriptor_first_that_lists_and_deploys_again()
     {
         var source = fixture.UniqueName("ovasrc");
-        TestDisk[] disks = [new("a.vmdk", TestPackages.KnownBytes(1 << 20, seed: 11)), new("b.vmdk", TestPackages.KnownBytes(600_000, seed: 12))];
+        TestDisk[] disks = [new("a.vmdk", TestPackages.Vmdk(1 << 20, seed: 11)), new("b.vmdk", TestPackages.Vmdk(600_000, seed: 12))];
         await fixture.DeployAsync(source, disks);
 
         var result = await fixture.Client.CallJsonAsync("export_vm_ovf", new { vm_name = source, target_path = $"ovas/{source}.ova" });
@@ -73,7 +73,7 @@ public sealed class ExportTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
     public async Task Exports_to_a_datastore_folder()
     {
         var source = fixture.UniqueName("dsexp");
-        var disk = new TestDisk("disk1.vmdk", TestPackages.KnownBytes(1 << 20, seed: 13));
+        var disk = new TestDisk("disk1.vmdk", TestPackages.Vmdk(1 << 20, seed: 13));
         await fixture.DeployAsync(source, disk);
 
         var result = await fixture.Client.CallJsonAsync("export_vm_ovf",
@@ -89,7 +89,7 @@ public sealed class ExportTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
     public async Task A_powered_on_vm_or_an_existing_target_is_refused()
     {
         var source = fixture.UniqueName("busy");
-        await fixture.DeployAsync(source, new TestDisk("disk1.vmdk", [1, 2, 3]));
+        await fixture.DeployAsync(source, new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 104)));
         Directory.CreateDirectory(fixture.RootPath($"taken/{source}/x"));
         File.WriteAllText(fixture.RootPath($"taken/{source}/{source}.ovf"), "mine");
 

@@ -7,7 +7,7 @@ public sealed class FileRootTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsF
     public async Task A_path_that_climbs_out_with_dot_dot_is_refused()
     {
         var name = fixture.UniqueName("dotdot");
-        TestPackages.WriteOvf(fixture.Outside, name, [new TestDisk("disk1.vmdk", [1, 2, 3])], ["VM Network"]);
+        TestPackages.WriteOvf(fixture.Outside, name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 101))], ["VM Network"]);
 
         var error = await fixture.Client.CallErrorAsync("deploy_ovf", new
         {
@@ -37,7 +37,7 @@ public sealed class FileRootTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsF
     public async Task A_symbolic_link_that_leads_out_is_refused_for_reading_and_writing()
     {
         var vm = fixture.UniqueName("linkvm");
-        await fixture.DeployAsync(vm, new TestDisk("disk1.vmdk", [1, 2, 3]));
+        await fixture.DeployAsync(vm, new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 102)));
         var link = fixture.RootPath(fixture.UniqueName("link"));
         Directory.CreateSymbolicLink(link, fixture.Outside);
         File.WriteAllText(Path.Combine(fixture.Outside, "passwd"), "root:x:0:0");
@@ -81,7 +81,7 @@ public sealed class NoFileRootTests(OvfOpsFixture fixture) : IClassFixture<OvfOp
         var environment = new Dictionary<string, string?>(fixture.Simulator.HostEnvironment) { ["MCVSPHERE_PLUGINS"] = "OvfOps" };
         await using var client = await HostProcess.StartStdioAsync(environment);
         var name = fixture.UniqueName("noroot");
-        var ovf = TestPackages.WriteOvf(fixture.RootPath(name), name, [new TestDisk("disk1.vmdk", [1, 2, 3])], ["VM Network"]);
+        var ovf = TestPackages.WriteOvf(fixture.RootPath(name), name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 103))], ["VM Network"]);
         await fixture.WriteDatastoreFileAsync($"{name}/{name}.ovf", File.ReadAllBytes(ovf));
 
         var error = await client.CallErrorAsync("list_ovf_networks", new { ovf_path = ovf });

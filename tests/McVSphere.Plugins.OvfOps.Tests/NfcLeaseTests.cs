@@ -10,7 +10,7 @@ public sealed class NfcLeaseTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsF
     public async Task Keeps_the_lease_alive_with_the_last_progress_and_aborts_it_when_disposed_unfinished()
     {
         var name = fixture.UniqueName("lease");
-        await fixture.DeployAsync(name, new TestDisk("disk1.vmdk", [1, 2, 3]));
+        await fixture.DeployAsync(name, new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 113)));
         var vm = await fixture.VSphere.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, name);
         var client = fixture.VSphere;
 

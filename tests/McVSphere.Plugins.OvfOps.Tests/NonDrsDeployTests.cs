@@ -32,7 +32,7 @@ public sealed class NonDrsDeployTests(NonDrsOvfOpsFixture fixture) : IClassFixtu
 
     private string Package(string name)
     {
-        TestPackages.WriteOvf(fixture.RootPath($"sources/{name}"), name, [new TestDisk("disk1.vmdk", TestPackages.KnownBytes(1 << 20, seed: 7))],
+        TestPackages.WriteOvf(fixture.RootPath($"sources/{name}"), name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(1 << 20, seed: 7))],
             ["VM Network"]);
         return $"sources/{name}/{name}.ovf";
     }

@@ -9,7 +9,7 @@ public sealed class OvfNetworkTests(OvfOpsFixture fixture) : IClassFixture<OvfOp
     public async Task Lists_the_networks_of_a_local_ovf_with_their_adapters()
     {
         var name = fixture.UniqueName("nets");
-        TestPackages.WriteOvf(fixture.RootPath(name), name, [new TestDisk("disk1.vmdk", [1])], Networks);
+        TestPackages.WriteOvf(fixture.RootPath(name), name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 109))], Networks);
 
         var result = await fixture.Client.CallJsonAsync("list_ovf_networks", new { ovf_path = $"{name}/{name}.ovf" });
 
@@ -24,7 +24,7 @@ public sealed class OvfNetworkTests(OvfOpsFixture fixture) : IClassFixture<OvfOp
     public async Task Lists_the_networks_of_an_ova_on_a_datastore_in_both_path_forms()
     {
         var name = fixture.UniqueName("ovanets");
-        await fixture.WriteDatastoreFileAsync($"nets/{name}.ova", TestPackages.Ova(name, [new TestDisk("disk1.vmdk", [1, 2])], Networks));
+        await fixture.WriteDatastoreFileAsync($"nets/{name}.ova", TestPackages.Ova(name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 110))], Networks));
 
         var bracketed = await fixture.Client.CallJsonAsync("list_ovf_networks", new { ovf_path = $"[{OvfOpsFixture.Datastore}] nets/{name}.ova" });
         var withDatastore = await fixture.Client.CallJsonAsync("list_ovf_networks", new { ovf_path = $"nets/{name}.ova", datastore = OvfOpsFixture.Datastore });
@@ -39,7 +39,7 @@ public sealed class OvfNetworkTests(OvfOpsFixture fixture) : IClassFixture<OvfOp
     public async Task Lists_the_networks_of_inline_content()
     {
         var result = await fixture.Client.CallJsonAsync("list_ovf_networks",
-            new { ovf_content = TestPackages.Descriptor("inline", [new TestDisk("disk1.vmdk", [1])], ["Storage"]) });
+            new { ovf_content = TestPackages.Descriptor("inline", [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 111))], ["Storage"]) });
 
         Assert.Equal("Storage", result.GetProperty("networks")[0].GetProperty("name").GetString());
         Assert.Equal("ovf_content", result.GetProperty("source").GetString());

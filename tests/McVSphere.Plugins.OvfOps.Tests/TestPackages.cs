@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,7 +11,7 @@ public sealed record TestDisk(string File, byte[] Content);
 
 /// <summary>
 /// Small real OVF packages: an OVF 1.0 descriptor (2 CPUs, 256 MB, an LSI Logic controller, one disk per
-/// <see cref="TestDisk"/>, one VMXNET3 adapter per network) and disk files of known pseudo-random bytes.
+/// <see cref="TestDisk"/>, one VMXNET3 adapter per network) and real disks (<see cref="Vmdk"/>).
 /// </summary>
 public static class TestPackages
 {
@@ -20,6 +22,40 @@ public static class TestPackages
         new Random(seed).NextBytes(bytes);
         return bytes;
     }
+
+    /// <summary>
+    /// A real streamOptimized VMDK, the only disk format NFC carries, holding <see cref="KnownBytes"/> (the length rounded
+    /// up to a sector): made by qemu-img (Debian's qemu-utils), an implementation independent of the test bed's.
+    /// </summary>
+    public static byte[] Vmdk(int length, int seed) => Vmdks.GetOrAdd((length, seed), key =>
+    {
+        var directory = Directory.CreateTempSubdirectory("mcvsphere-vmdk-");
+        try
+        {
+            var raw = Path.Combine(directory.FullName, "disk.raw");
+            var vmdk = Path.Combine(directory.FullName, "disk.vmdk");
+            var bytes = KnownBytes(key.Length, key.Seed);
+            Array.Resize(ref bytes, (key.Length + 511) / 512 * 512);
+            File.WriteAllBytes(raw, bytes);
+            using var qemuImg = Process.Start(new ProcessStartInfo("qemu-img", ["convert", "-f", "raw", "-O", "vmdk", "-o", "subformat=streamOptimized", raw, vmdk])
+            {
+                RedirectStandardError = true,
+            }) ?? throw new InvalidOperationException("qemu-img did not start");
+            var error = qemuImg.StandardError.ReadToEnd();
+            qemuImg.WaitForExit();
+            if (qemuImg.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"qemu-img convert failed ({qemuImg.ExitCode}): {error}");
+            }
+            return File.ReadAllBytes(vmdk);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    });
+
+    private static readonly ConcurrentDictionary<(int Length, int Seed), byte[]> Vmdks = new();
 
     /// <summary>An OVF 1.0 descriptor; <paramref name="extraConfig"/> becomes vmw:ExtraConfig entries, as exported appliances carry.</summary>
     public static string Descriptor(string systemName, IReadOnlyList<TestDisk> disks, IReadOnlyList<string> networks,

@@ -100,7 +100,7 @@ public sealed class UrlSourceTests(OvfOpsFixture fixture) : IClassFixture<OvfOps
         await using var trap = new TrapListener();
         var name = fixture.UniqueName("href");
         var escaping = fixture.UniqueName("abs");
-        var disk = new TestDisk("disk1.vmdk", TestPackages.KnownBytes(4096, seed: 9));
+        var disk = new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 9));
         await using var server = new LoopbackWebServer(AllowedServerAddress)
             // A plain relative href, whose file the allowed server redirects to the trap.
             .Serve($"/{name}/{name}.ovf", WebAnswer.Ok(TestPackages.Descriptor(name, [disk], ["VM Network"])))
@@ -128,7 +128,7 @@ public sealed class UrlSourceTests(OvfOpsFixture fixture) : IClassFixture<OvfOps
         await using var trap = new TrapListener();
         var audit = Path.Combine(fixture.FileRoot, fixture.UniqueName("audit") + ".jsonl");
         var name = fixture.UniqueName("level");
-        var ovf = TestPackages.Descriptor(name, [new TestDisk("disk1.vmdk", [1, 2, 3])], ["VM Network"]);
+        var ovf = TestPackages.Descriptor(name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 112))], ["VM Network"]);
         await fixture.WriteDatastoreFileAsync($"{name}/{name}.ovf", Encoding.UTF8.GetBytes(ovf));
         await using var host = await StartHostAsync(new()
         {

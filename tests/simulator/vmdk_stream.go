@@ -8,7 +8,8 @@ package main
 //   - VMware's (ESXi exports, ovftool): the header's gdOffset is GD_AT_END; the grain directory comes after the grains
 //     and a footer (a copy of the header with the real gdOffset) sits before the end-of-stream marker.
 //   - qemu-img's (`qemu-img convert -O vmdk -o subformat=streamOptimized`): the header's gdOffset points at a grain
-//     directory near the start, written in place after the grains.
+//     directory near the start, written in place after the grains, and the file ends after the last grain, without
+//     an end-of-stream marker. ESXi imports these too.
 //
 // checkStreamOptimized is what the import lease applies to an uploaded disk; writeStreamOptimized encodes a disk for
 // an export lease, in VMware's layout.
@@ -118,6 +119,9 @@ func checkStreamOptimized(r io.ReaderAt, size int64) error {
 	grains := map[uint64]uint64{} // grain LBA -> sector of its marker
 	at := h.OverHead
 	for {
+		if int64(at)*vmdkSector >= size && h.GdOffset != vmdkGDAtEnd {
+			break // qemu-img writes no end-of-stream marker: its grain directory, in the header, is checked below
+		}
 		marker, err := sector(at)
 		if err != nil {
 			return fmt.Errorf("the stream ends without an end-of-stream marker (%v)", err)
