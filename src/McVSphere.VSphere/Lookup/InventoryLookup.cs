@@ -20,7 +20,8 @@ public sealed class InventoryLookup
 
     /// <summary>
     /// Finds the object of <paramref name="kind"/> named <paramref name="name"/>: an exact name, else a unique
-    /// case-insensitive one, else (when it contains '/') an inventory path.
+    /// case-insensitive one, else (when it contains '/') an inventory path, else the end of one object's path in whole
+    /// segments (<c>Prod/Web</c> and <c>vm/Prod/Web</c> for <c>DC0/vm/Prod/Web</c>, as the original mcvsphere wrote folders).
     /// </summary>
     /// <exception cref="VSphereObjectNotFoundException">None has that name; the closest names are listed.</exception>
     /// <exception cref="VSphereAmbiguousNameException">Several have that name; their paths are listed.</exception>
@@ -34,10 +35,12 @@ public sealed class InventoryLookup
     /// <summary>The rules of <see cref="FindAsync"/>, applied to objects already listed (with their paths).</summary>
     internal static InventoryObject Match(VSphereObjectKind kind, string name, IReadOnlyList<InventoryObject> objects)
     {
-        var match = Single(kind, name, objects, candidate => candidate.Name);
+        var match = Single(kind, name, objects, (candidate, comparison) => string.Equals(candidate.Name, name, comparison));
         if (match is null && name.Contains('/', StringComparison.Ordinal))
         {
-            match = Single(kind, name, objects, candidate => candidate.Path, NormalizePath(name));
+            var path = NormalizePath(name);
+            match = Single(kind, name, objects, (candidate, comparison) => string.Equals(candidate.Path, path, comparison))
+                ?? Single(kind, name, objects, (candidate, comparison) => candidate.Path.EndsWith("/" + path, comparison));
         }
         return match ?? throw new VSphereObjectNotFoundException(kind, name,
             ClosestNames.Find(name, objects.Select(candidate => candidate.Name)), objects.Count);
@@ -50,7 +53,7 @@ public sealed class InventoryLookup
         ArgumentException.ThrowIfNullOrEmpty(path);
         var objects = await ListAsync(kind, cancellationToken).ConfigureAwait(false);
         var normalized = NormalizePath(path);
-        return Single(kind, path, objects, candidate => candidate.Path, normalized)
+        return Single(kind, path, objects, (candidate, comparison) => string.Equals(candidate.Path, normalized, comparison))
             ?? throw new VSphereObjectNotFoundException(kind, path,
                 ClosestNames.Find(normalized, objects.Select(candidate => candidate.Path)), objects.Count);
     }
@@ -82,25 +85,21 @@ public sealed class InventoryLookup
         _ => content.Ref.Type == kind.ManagedObjectType(),
     };
 
-    /// <summary>The one object whose key is <paramref name="wanted"/>, exactly or else case-insensitively; null if none.</summary>
-    private static InventoryObject? Single(
-        VSphereObjectKind kind,
-        string asked,
-        IReadOnlyList<InventoryObject> objects,
-        Func<InventoryObject, string> key,
-        string? wanted = null)
+    /// <summary>The one object that <paramref name="matches"/> exactly, or else case-insensitively; null if none.</summary>
+    /// <exception cref="VSphereAmbiguousNameException">Several match; their paths are listed.</exception>
+    private static InventoryObject? Single(VSphereObjectKind kind, string asked, IReadOnlyList<InventoryObject> objects,
+        Func<InventoryObject, StringComparison, bool> matches)
     {
-        wanted ??= asked;
         foreach (var comparison in (StringComparison[])[StringComparison.Ordinal, StringComparison.OrdinalIgnoreCase])
         {
-            var matches = objects.Where(candidate => string.Equals(key(candidate), wanted, comparison)).ToArray();
-            if (matches.Length == 1)
+            var found = objects.Where(candidate => matches(candidate, comparison)).ToArray();
+            if (found.Length == 1)
             {
-                return matches[0];
+                return found[0];
             }
-            if (matches.Length > 1)
+            if (found.Length > 1)
             {
-                throw new VSphereAmbiguousNameException(kind, asked, matches.Select(match => match.Path).Order(StringComparer.Ordinal).ToArray());
+                throw new VSphereAmbiguousNameException(kind, asked, found.Select(match => match.Path).Order(StringComparer.Ordinal).ToArray());
             }
         }
         return null;

@@ -102,6 +102,34 @@ public sealed class LookupTests(TwoDatacenterSimulator fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_end_of_a_path_in_whole_segments_finds_a_folder_as_the_original_wrote_it()
+    {
+        await using var client = TestClients.Create(fixture.Simulator);
+        var dc0 = await client.Lookup.FindByPathAsync(VSphereObjectKind.Folder, "DC0/vm");
+        var dc1 = await client.Lookup.FindByPathAsync(VSphereObjectKind.Folder, "DC1/vm");
+        var prod = await client.CreateFolderAsync(dc0.Ref, "Prod-tail");
+        var web = await client.CreateFolderAsync(prod, "Web-tail");
+        var other = await client.CreateFolderAsync(dc1.Ref, "Prod-tail");
+        try
+        {
+            Assert.Equal(web, (await client.Lookup.FindAsync(VSphereObjectKind.Folder, "Prod-tail/Web-tail")).Ref);
+            Assert.Equal(web, (await client.Lookup.FindAsync(VSphereObjectKind.Folder, "vm/prod-tail/web-tail")).Ref);
+            Assert.Equal(web, (await client.Lookup.FindAsync(VSphereObjectKind.Folder, "DC0/vm/Prod-tail/Web-tail")).Ref);
+
+            // Two folders end so: ambiguous, with both paths; a partial segment matches nothing.
+            var ambiguous = await Assert.ThrowsAsync<VSphereAmbiguousNameException>(() => client.Lookup.FindAsync(VSphereObjectKind.Folder, "vm/Prod-tail"));
+            Assert.Equal(["DC0/vm/Prod-tail", "DC1/vm/Prod-tail"], ambiguous.Paths);
+            await Assert.ThrowsAsync<VSphereObjectNotFoundException>(() => client.Lookup.FindAsync(VSphereObjectKind.Folder, "od-tail/Web-tail"));
+        }
+        finally
+        {
+            await client.DestroyAsync(web);
+            await client.DestroyAsync(prod);
+            await client.DestroyAsync(other);
+        }
+    }
+
+    [Fact]
     public async Task Templates_are_found_as_templates_and_as_virtual_machines()
     {
         await using var client = TestClients.Create(fixture.Simulator);
