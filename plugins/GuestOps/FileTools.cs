@@ -56,16 +56,17 @@ public sealed class FileTools(GuestOperations guest)
 
     [McpServerTool(Name = "write_guest_file", Destructive = true)]
     [Description("Writes a file in the guest OS through VMware Tools: content as text (UTF-8), or base64-encoded bytes with encoding=\"base64\". " +
-        "An existing file is replaced only with overwrite=true. Guest credentials: username and password, or those configured on the server for the VM.")]
+        "An existing file is replaced (as in the original mcvsphere), behind a confirmation; overwrite=false refuses to replace one and needs none. " +
+        "Guest credentials: username and password, or those configured on the server for the VM.")]
     [RequiresPermission(PermissionLevel.FullAdmin)]
-    [Change("write the file {guest_path} in the guest OS of '{name}'", DestroysWhen = "overwrite")]
+    [Change("write the file {guest_path} in the guest OS of '{name}', replacing it if it exists", DestroysWhen = "overwrite")]
     public async Task<WrittenFile> WriteGuestFile(
         [Description(GuestDescriptions.Vm)] string name,
         [Description(GuestDescriptions.GuestPath)] string guest_path,
         [Description("The file's content: text, or base64 with encoding=\"base64\".")] string content,
         [Description(GuestDescriptions.Username)] string? username = null,
         [Description(GuestDescriptions.Password)] string? password = null,
-        [Description("Replace the file if it exists (default false).")] bool overwrite = false,
+        [Description("Replace the file if it exists (default true); false refuses to.")] bool overwrite = true,
         [Description("How content is given: \"utf-8\" (text, the default) or \"base64\" (any bytes).")] string encoding = FileEncodings.Utf8,
         CancellationToken cancellationToken = default)
     {
@@ -78,15 +79,15 @@ public sealed class FileTools(GuestOperations guest)
             var url = await client.InitiateFileTransferToGuestAsync(vm.Ref, vm.Auth, guest_path, bytes.Length, overwrite, cancellationToken);
             using var stream = new MemoryStream(bytes, writable: false);
             await client.UploadGuestFileAsync(url, stream, bytes.Length, cancellationToken);
-        }, existsHint: ": pass overwrite=true to replace it");
+        }, existsHint: " and overwrite=false: leave overwrite out (or true) to replace it");
         var written = await guest.StatAsync(vm, guest_path, cancellationToken) ?? throw await guest.NotFoundAsync(vm, guest_path);
         return new WrittenFile(vm.Name, guest_path, written.Size, written.ModificationTime,
             $"Wrote {written.Size} bytes to {guest_path} in '{vm.Name}'.");
     }
 
     [McpServerTool(Name = "delete_guest_file", Destructive = true)]
-    [Description("Deletes a file in the guest OS through VMware Tools, or a directory: an empty one, or with everything in it when " +
-        "recursive=true. Guest credentials: username and password, or those configured on the server for the VM.")]
+    [Description("Deletes a file in the guest OS through VMware Tools, or a directory with everything in it (as in the original mcvsphere; " +
+        "recursive=false deletes only an empty one). Guest credentials: username and password, or those configured on the server for the VM.")]
     [RequiresPermission(PermissionLevel.FullAdmin)]
     [Change("delete {guest_path} in the guest OS of '{name}'", Destroys = true)]
     public async Task<DeletedEntry> DeleteGuestFile(
@@ -94,7 +95,7 @@ public sealed class FileTools(GuestOperations guest)
         [Description(GuestDescriptions.GuestPath)] string guest_path,
         [Description(GuestDescriptions.Username)] string? username = null,
         [Description(GuestDescriptions.Password)] string? password = null,
-        [Description("Delete a directory with everything in it (default false: only an empty directory).")] bool recursive = false,
+        [Description("Delete a directory with everything in it (default true); false deletes only an empty directory.")] bool recursive = true,
         CancellationToken cancellationToken = default)
     {
         GuestPath.RequireAbsolute(guest_path, nameof(guest_path));

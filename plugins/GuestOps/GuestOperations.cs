@@ -133,7 +133,7 @@ public sealed class GuestOperations(IVSphereSession session, GuestCredentials cr
             "NotAFile" => ToolException.InvalidArgument("guest_path", $"{type}: {path} is a directory {where}, not a file: list_guest_directory lists it."),
             "NotADirectory" => ToolException.InvalidArgument("guest_path", $"{type}: {path} is not a directory {where}."),
             "DirectoryNotEmpty" => ToolException.Refused(
-                $"{type}: {path} is not empty {where}: delete_guest_file with recursive=true deletes it with everything in it.", "recursive"),
+                $"{type}: {path} is not empty {where}: delete_guest_file without recursive=false deletes it with everything in it.", "recursive"),
             _ => null,
         };
     }

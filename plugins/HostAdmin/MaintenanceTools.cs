@@ -26,8 +26,8 @@ public sealed class MaintenanceTools(IVSphereSession session)
     [Change("put host {host_name} in maintenance mode")]
     public async Task<MaintenanceModeChange> EnterMaintenanceMode(
         IProgress<ProgressNotificationValue> progress,
-        [Description("Also move powered-off and suspended VMs to other hosts (vCenter with DRS only; elsewhere the task waits until they are moved by hand). Default false.")]
-        bool evacuate_vms = false,
+        [Description("Also move powered-off and suspended VMs to other hosts (evacuatePoweredOffVms; vCenter with DRS only, elsewhere the task waits until they are moved by hand). Default true, as in the original mcvsphere; false leaves them registered on the host.")]
+        bool evacuate_vms = true,
         [Description(TimeoutDescription)] int timeout_seconds = DefaultTimeoutSeconds,
         [Description(HostArguments.HostName)] string? host_name = null,
         CancellationToken cancellationToken = default)

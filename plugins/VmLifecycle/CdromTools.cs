@@ -21,15 +21,17 @@ public sealed class CdromTools(IVSphereSession session)
     [Change("insert ISO {iso_path} into the CD/DVD drive of VM '{vm_name}'")]
     public async Task<CdromDrives> AttachIso(
         [Description("The VM's name or inventory path.")] string vm_name,
-        [Description("The ISO file: \"[datastore] path/file.iso\", or a path inside the datastore given by datastore (or the configured default datastore).")]
+        [Description("The ISO file: \"[datastore] path/file.iso\", or a path inside the datastore given by datastore (default: the VM's own datastore).")]
         string iso_path,
         IProgress<ProgressNotificationValue> progress,
-        [Description("The datastore holding the ISO, when iso_path does not start with \"[datastore]\".")] string? datastore = null,
+        [Description("The datastore holding the ISO, when iso_path does not start with \"[datastore]\"; default: the datastore of the VM's files, as in the original mcvsphere.")]
+        string? datastore = null,
         CancellationToken cancellationToken = default)
     {
-        var isoLocation = ParseIsoPath(iso_path, datastore);
+        RequireIsoPath(iso_path);
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), [HomePath], cancellationToken)).RequireNotTemplate(nameof(vm_name));
+        var isoLocation = ParseIsoPath(iso_path, datastore, vm);
         var store = await session.Client.Lookup.FindAsync(VSphereObjectKind.Datastore, isoLocation.Datastore, cancellationToken);
-        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var devices = vm.Devices;
 
         var iso = new VirtualCdromIsoBackingInfo { FileName = (isoLocation with { Datastore = store.Name }).ToString(), Datastore = store.Ref };
@@ -71,13 +73,20 @@ public sealed class CdromTools(IVSphereSession session)
         return new CdromDrives(vm.Name, vm.PowerState, Drives(after));
     }
 
-    /// <summary>The ISO's datastore and path, from "[datastore] path" or from a path plus the datastore argument (or default).</summary>
-    private DatastorePath ParseIsoPath(string isoPath, string? datastore)
+    /// <summary>The VM's configuration file, "[datastore] folder/vm.vmx": its datastore is where attach_iso looks by default.</summary>
+    private const string HomePath = "config.files.vmPathName";
+
+    private static void RequireIsoPath(string isoPath)
     {
         if (string.IsNullOrWhiteSpace(isoPath))
         {
             throw ToolException.InvalidArgument("iso_path", "iso_path is required: give the ISO as \"[datastore] path/file.iso\".");
         }
+    }
+
+    /// <summary>The ISO's datastore and path, from "[datastore] path" or from a path plus the datastore argument (or the VM's own datastore).</summary>
+    private static DatastorePath ParseIsoPath(string isoPath, string? datastore, LocatedVm vm)
+    {
         if (DatastorePath.TryParse(isoPath, out var bracketed))
         {
             if (bracketed.Path.Length == 0)
@@ -91,11 +100,13 @@ public sealed class CdromTools(IVSphereSession session)
             }
             return bracketed with { Path = DatastorePathArgument.Relative(isoPath, bracketed.Datastore, "iso_path") };
         }
-        var store = string.IsNullOrWhiteSpace(datastore) ? session.Defaults.Datastore : datastore.Trim();
+        var store = string.IsNullOrWhiteSpace(datastore)
+            ? DatastorePath.TryParse(vm.Content.GetString(HomePath), out var home) ? home.Datastore : null
+            : datastore.Trim();
         if (string.IsNullOrWhiteSpace(store))
         {
             throw ToolException.InvalidArgument("datastore",
-                $"iso_path '{isoPath}' does not say which datastore holds it and no default datastore is configured: write \"[datastore] {isoPath.Trim().TrimStart('/')}\" or pass datastore.");
+                $"iso_path '{isoPath}' does not say which datastore holds it and vSphere reports no datastore for '{vm.Name}': write \"[datastore] {isoPath.Trim().TrimStart('/')}\" or pass datastore.");
         }
         return new DatastorePath(store, DatastorePathArgument.Inside(isoPath, "iso_path"));
     }

@@ -27,35 +27,46 @@ public sealed class PlacementTools(IVSphereSession session)
 
     [McpServerTool(Name = "storage_vmotion", Idempotent = true)]
     [Description("Moves all of a VM's files and disks to another datastore (Storage vMotion; the VM may keep running), optionally converting " +
-        "its disks to thin provisioning. Says so when everything is already there. Reports the task's progress; cancelling the request cancels the move.")]
+        "its disks: thin_provision=true to thin, false to thick (lazily zeroed), left out keeps each disk's format. Says so when everything is " +
+        "already there. Reports the task's progress; cancelling the request cancels the move.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("move the files and disks of VM '{vm_name}' to datastore '{target_datastore}'")]
     public async Task<VmMoved> StorageVmotion(
         [Description(VmDescription)] string vm_name,
         [Description("Name of the datastore to move to.")] string target_datastore,
         IProgress<ProgressNotificationValue> progress,
-        [Description("Convert the disks to thin provisioning while moving them.")] bool thin_provision = false,
+        [Description("true converts the disks to thin provisioning, false to thick, while moving them; default: keep each disk's format.")]
+        bool? thin_provision = null,
         [Description(VSphereProgressExtensions.TimeoutArgumentDescription)] int? timeout_s = null,
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
         var (vm, datastore, placement) = await FindVmAndDatastoreAsync(vm_name, target_datastore, cancellationToken);
-        if (!thin_provision && vm.Datastores.SequenceEqual([datastore.Ref]))
+        var toConvert = thin_provision is { } thin
+            ? vm.Devices.OfType<VirtualDisk>().Where(disk => (disk.FlatBacking?.ThinProvisioned ?? false) != thin).ToArray()
+            : [];
+        if (toConvert.Length == 0 && vm.Datastores.SequenceEqual([datastore.Ref]))
         {
-            return await ReadBackAsync(vm, $"'{vm.Name}' is already all on '{datastore.Name}'; nothing was moved.", cancellationToken, alreadyInState: true);
+            return await ReadBackAsync(vm, $"'{vm.Name}' is already all on '{datastore.Name}'{(thin_provision is null ? "" : " in that format")}; nothing was moved.",
+                cancellationToken, alreadyInState: true);
         }
         var spec = new VirtualMachineRelocateSpec
         {
             Host = HostForStorage(placement, vm, [datastore.Ref]),
             Datastore = datastore.Ref,
-            Disk = thin_provision
-                ? vm.Devices.OfType<VirtualDisk>().Select(disk => new VirtualMachineRelocateSpecDiskLocator
+            Disk = toConvert.Length == 0
+                ? null
+                : toConvert.Select(disk => new VirtualMachineRelocateSpecDiskLocator
                 {
                     DiskId = disk.Key,
                     Datastore = datastore.Ref,
-                    DiskBackingInfo = new VirtualDiskFlatVer2BackingInfo { DiskMode = disk.FlatBacking?.DiskMode ?? "persistent", ThinProvisioned = true },
-                }).ToArray()
-                : null,
+                    DiskBackingInfo = new VirtualDiskFlatVer2BackingInfo
+                    {
+                        DiskMode = disk.FlatBacking?.DiskMode ?? "persistent",
+                        ThinProvisioned = thin_provision,
+                        EagerlyScrub = thin_provision == true ? null : false,
+                    },
+                }).ToArray(),
         };
         await client.RelocateVmAsync(vm.Ref, spec, progress.ForVSphereTask($"Moving {vm.Name} to {datastore.Name}", timeout_s), cancellationToken);
         return await ReadBackAsync(vm, $"Moved '{vm.Name}' to '{datastore.Name}'.", cancellationToken);

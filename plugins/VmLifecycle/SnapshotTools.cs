@@ -32,7 +32,7 @@ public sealed class SnapshotTools(IVSphereSession session)
     }
 
     [McpServerTool(Name = "create_snapshot")]
-    [Description("Takes a snapshot of a VM. memory=true also saves the running VM's memory, so a revert resumes it running; " +
+    [Description("Takes a snapshot of a VM. With memory (the default) a running VM's memory is saved too, so a revert resumes it running; " +
         "quiesce=true asks VMware Tools to flush the guest's file systems first. Reports the task's progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
     [Change("take snapshot '{snapshot_name}' of VM '{name}'")]
@@ -41,7 +41,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         [Description("Name of the new snapshot.")] string snapshot_name,
         IProgress<ProgressNotificationValue> progress,
         [Description("A description of the snapshot.")] string? description = null,
-        [Description("Include the memory of a running VM.")] bool memory = false,
+        [Description("Include the memory of a running VM (default true, as in the vSphere Client; ignored for a VM that is not running).")] bool memory = true,
         [Description("Quiesce the guest file systems (needs VMware Tools running).")] bool quiesce = false,
         CancellationToken cancellationToken = default)
     {
@@ -51,7 +51,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         }
         var client = session.Client;
         var vm = (await client.FindVmAsync(name, nameof(name), cancellationToken)).RequireNotTemplate(nameof(name));
-        var snapshot = await client.CreateSnapshotAsync(vm.Ref, snapshot_name, description ?? "", memory, quiesce,
+        var snapshot = await client.CreateSnapshotAsync(vm.Ref, snapshot_name, description ?? "", memory && vm.IsPoweredOn, quiesce,
             progress.ForVSphereTask($"Snapshotting {vm.Name}"), cancellationToken);
         var tree = await ReadTreeAsync(vm, cancellationToken);
         var taken = tree.Find(snapshot) ?? throw ToolException.NotSupported($"vSphere created the snapshot but '{vm.Name}' does not list it.");

@@ -65,8 +65,8 @@ public sealed class TemplateTools(IVSphereSession session)
     }
 
     [McpServerTool(Name = "deploy_from_template")]
-    [Description("Deploys a new VM from a template, beside it (the configured cluster's pool, else the template host's), optionally on another " +
-        "datastore, and powers it on when asked. In a cluster without DRS it goes to host_name, else to a usable host. Refuses a name " +
+    [Description("Deploys a new VM from a template into the datacenter's VM folder (or folder) and the configured cluster's pool (else the " +
+        "template host's), optionally on another datastore, and powers it on when asked. In a cluster without DRS it goes to host_name, else to a usable host. Refuses a name " +
         "another VM already has. Reports the clone task's progress; cancelling the " +
         "request cancels the deployment.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
@@ -79,11 +79,14 @@ public sealed class TemplateTools(IVSphereSession session)
         [Description("Power the new VM on once deployed.")] bool power_on = false,
         [Description(VmTools.HostNameDescription)] string? host_name = null,
         [Description(VSphereProgressExtensions.TimeoutArgumentDescription)] int? timeout_s = null,
+        [Description("VM folder for the new VM, by name or path (e.g. Prod/Web); default: the datacenter's VM folder, as in the original mcvsphere.")]
+        string? folder = null,
         CancellationToken cancellationToken = default)
     {
         VmLocator.RequireName(new_vm_name, nameof(new_vm_name));
         var template = await session.Client.FindTemplateAsync(template_name, nameof(template_name), cancellationToken);
-        return await VmCloning.CloneAsync(session, template, new_vm_name, nameof(new_vm_name), datastore, host_name, power_on, progress, timeout_s, cancellationToken);
+        return await VmCloning.CloneAsync(session, template, new_vm_name, nameof(new_vm_name), new CloneFolder(folder, nameof(folder), DatacenterFolder: true),
+            datastore, host_name, power_on, progress, timeout_s, cancellationToken);
     }
 
     private async Task<TemplateConversion> ReadBackAsync(LocatedVm vm, string message, bool alreadyInState, CancellationToken cancellationToken) =>

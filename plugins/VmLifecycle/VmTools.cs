@@ -114,7 +114,7 @@ public sealed class VmTools(IVSphereSession session)
 
     [McpServerTool(Name = "clone_vm")]
     [Description("Clones a VM or template into a new VM in the same folder and resource pool (a template's copy goes to the configured " +
-        "cluster, else its host's), optionally on another datastore, and powers it on when asked. In a cluster without DRS the clone goes " +
+        "cluster, else its host's), on the given or configured datastore (else the source's), and powers it on when asked. In a cluster without DRS the clone goes " +
         "to host_name, else to the source's host or another usable one. Refuses a name another VM already has. " +
         "Reports the clone task's progress; cancelling the request cancels the clone.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
@@ -124,24 +124,26 @@ public sealed class VmTools(IVSphereSession session)
         [Description("Name of the new VM (unique, at most 80 characters, no '/').")] string new_name,
         IProgress<ProgressNotificationValue> progress,
         [Description("Power the new VM on once cloned.")] bool power_on = false,
-        [Description("Datastore for the new VM; default: the source's.")] string? datastore = null,
+        [Description("Datastore for the new VM; default: the configured one (VCENTER_DATASTORE), else the source's.")] string? datastore = null,
         [Description(HostNameDescription)] string? host_name = null,
         [Description(VSphereProgressExtensions.TimeoutArgumentDescription)] int? timeout_s = null,
         CancellationToken cancellationToken = default)
     {
         VmLocator.RequireName(new_name, nameof(new_name));
         var source = await session.Client.FindVmAsync(template_name, nameof(template_name), cancellationToken);
-        return await VmCloning.CloneAsync(session, source, new_name, nameof(new_name), datastore, host_name, power_on, progress, timeout_s, cancellationToken);
+        return await VmCloning.CloneAsync(session, source, new_name, nameof(new_name), CloneFolder.OfSource, datastore ?? session.Defaults.Datastore,
+            host_name, power_on, progress, timeout_s, cancellationToken);
     }
 
     [McpServerTool(Name = "delete_vm", Destructive = true)]
-    [Description("Deletes a VM or template and its files from disk, for good. Refuses a powered-on VM unless force=true, which powers it off first.")]
+    [Description("Deletes a VM or template and its files from disk, for good. A powered-on VM is powered off first (as in the original " +
+        "mcvsphere), behind the same confirmation; force=false refuses it instead.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
-    [Change("delete VM '{name}' and all its files from the datastore", Destroys = true)]
+    [Change("delete VM '{name}' and all its files from the datastore (powering it off first if it runs)", Destroys = true)]
     public async Task<DeletedVm> DeleteVm(
         [Description("Name or inventory path of the VM or template.")] string name,
         IProgress<ProgressNotificationValue> progress,
-        [Description("Power a running VM off first instead of refusing.")] bool force = false,
+        [Description("Power a running VM off first (default true); false refuses a running VM.")] bool force = true,
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
@@ -151,7 +153,7 @@ public sealed class VmTools(IVSphereSession session)
             if (!force)
             {
                 throw ToolException.Refused(
-                    $"'{vm.Name}' is powered on. Power it off first (shutdown_guest or power_off), or call delete_vm with force=true to power it off and delete it.",
+                    $"'{vm.Name}' is powered on and force=false. Power it off first (shutdown_guest or power_off), or call delete_vm without force=false to power it off and delete it.",
                     nameof(force));
             }
             await client.PowerOffVmAsync(vm.Ref, cancellationToken: cancellationToken);

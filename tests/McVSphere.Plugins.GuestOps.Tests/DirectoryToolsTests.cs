@@ -16,7 +16,7 @@ public sealed class DirectoryToolsTests(GuestOpsFixture fixture)
         Assert.Equal("directory", created.GetProperty("type").GetString());
         await fixture.Client.CallJsonAsync("write_guest_file", new
         {
-            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/tree/a/notes.txt", content = "12345",
+            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/tree/a/notes.txt", content = "12345", confirm = true
         });
 
         var listing = await fixture.Client.CallJsonAsync("list_guest_directory", new
@@ -44,7 +44,7 @@ public sealed class DirectoryToolsTests(GuestOpsFixture fixture)
     }
 
     [Fact]
-    public async Task A_directory_with_contents_is_deleted_only_with_recursive()
+    public async Task A_directory_with_contents_is_deleted_by_default_and_kept_with_recursive_false()
     {
         await fixture.Client.CallJsonAsync("create_guest_directory", new
         {
@@ -53,11 +53,12 @@ public sealed class DirectoryToolsTests(GuestOpsFixture fixture)
         // The host asks for a confirmation of deletions; a client without elicitation gives it as confirm=true.
         var arguments = new { name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/full-dir", confirm = true };
 
-        var refused = await fixture.Client.CallErrorAsync("delete_guest_file", arguments);
+        var refused = await fixture.Client.CallErrorAsync("delete_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, arguments.confirm, recursive = false });
         Assert.Contains("/tmp/full-dir is not empty", refused);
-        Assert.Contains("recursive=true", refused);
+        Assert.Contains("recursive=false", refused);
 
-        var deleted = await fixture.Client.CallJsonAsync("delete_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, arguments.confirm, recursive = true });
+        // As in the original, the default deletes it with everything in it.
+        var deleted = await fixture.Client.CallJsonAsync("delete_guest_file", arguments);
         Assert.Equal("directory", deleted.GetProperty("type").GetString());
         var tmp = await fixture.Client.CallJsonAsync("list_guest_directory", new { arguments.name, arguments.username, arguments.password, guest_path = "/tmp" });
         Assert.DoesNotContain(tmp.GetProperty("entries").EnumerateArray(), entry => entry.GetProperty("name").GetString() == "full-dir");

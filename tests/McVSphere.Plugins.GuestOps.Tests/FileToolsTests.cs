@@ -14,7 +14,7 @@ public sealed class FileToolsTests(GuestOpsFixture fixture)
         const string text = "héllo wörld\nsecond line ✓\n";
         var written = await fixture.Client.CallJsonAsync("write_guest_file", new
         {
-            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/text-round-trip.txt", content = text,
+            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/text-round-trip.txt", content = text, confirm = true
         });
         Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(text), written.GetProperty("size").GetInt64());
 
@@ -42,7 +42,7 @@ public sealed class FileToolsTests(GuestOpsFixture fixture)
         await fixture.Client.CallJsonAsync("write_guest_file", new
         {
             name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/binary.bin",
-            content = Convert.ToBase64String(bytes), encoding = "base64",
+            content = Convert.ToBase64String(bytes), encoding = "base64", confirm = true
         });
 
         var read = await fixture.Client.CallJsonAsync("read_guest_file", new
@@ -56,20 +56,22 @@ public sealed class FileToolsTests(GuestOpsFixture fixture)
     }
 
     [Fact]
-    public async Task An_existing_file_is_replaced_only_with_overwrite()
+    public async Task An_existing_file_is_replaced_by_default_once_confirmed_and_kept_with_overwrite_false()
     {
         var arguments = new { name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/overwrite.txt" };
-        await fixture.Client.CallJsonAsync("write_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "first" });
+        // overwrite=false cannot destroy anything, so it needs no confirmation.
+        await fixture.Client.CallJsonAsync("write_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "first", overwrite = false });
 
-        var refused = await fixture.Client.CallErrorAsync("write_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "second" });
+        var refused = await fixture.Client.CallErrorAsync("write_guest_file",
+            new { arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "second", overwrite = false });
         Assert.Contains("/tmp/overwrite.txt already exists", refused);
-        Assert.Contains("overwrite=true", refused);
+        Assert.Contains("overwrite", refused);
+        var unconfirmed = await fixture.Client.CallErrorAsync("write_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "second" });
+        Assert.Contains("confirm=true", unconfirmed);
         Assert.Equal("first", (await fixture.Client.CallJsonAsync("read_guest_file", arguments)).GetProperty("content").GetString());
 
-        await fixture.Client.CallJsonAsync("write_guest_file", new
-        {
-            arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "second", overwrite = true, confirm = true,
-        });
+        // The default replaces it, as in the original, once confirmed.
+        await fixture.Client.CallJsonAsync("write_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "second", confirm = true });
         Assert.Equal("second", (await fixture.Client.CallJsonAsync("read_guest_file", arguments)).GetProperty("content").GetString());
     }
 
@@ -111,7 +113,7 @@ public sealed class FileToolsTests(GuestOpsFixture fixture)
     public async Task A_file_is_deleted_after_confirmation_and_gone_afterwards()
     {
         var arguments = new { name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/delete-me.txt" };
-        await fixture.Client.CallJsonAsync("write_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "bye" });
+        await fixture.Client.CallJsonAsync("write_guest_file", new { arguments.name, arguments.username, arguments.password, arguments.guest_path, content = "bye", confirm = true });
 
         // Unconfirmed, or a dry run: nothing is deleted.
         var unconfirmed = await fixture.Client.CallErrorAsync("delete_guest_file", arguments);
@@ -137,7 +139,7 @@ public sealed class FileToolsTests(GuestOpsFixture fixture)
 
         var encoding = await fixture.Client.CallErrorAsync("write_guest_file", new
         {
-            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/x", content = "x", encoding = "utf-16",
+            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/x", content = "x", encoding = "utf-16", confirm = true
         });
         Assert.Contains("Unknown encoding 'utf-16'", encoding);
         Assert.Contains("utf-8, base64", encoding);

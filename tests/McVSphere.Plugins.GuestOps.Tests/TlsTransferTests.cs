@@ -63,7 +63,7 @@ public sealed class TlsTransferTests(PinnedTlsFixture fixture) : IClassFixture<P
         Assert.Equal("https", fixture.Simulator.Url.Scheme);
         await fixture.Client.CallJsonAsync("write_guest_file", new
         {
-            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/over-tls.txt", content = "pinned",
+            name = ToolsVm, username = GuestUser, password = GuestPassword, guest_path = "/tmp/over-tls.txt", content = "pinned", confirm = true
         });
         var read = await fixture.Client.CallJsonAsync("read_guest_file", new
         {

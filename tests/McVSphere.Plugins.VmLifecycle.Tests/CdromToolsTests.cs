@@ -42,13 +42,23 @@ public sealed class CdromToolsTests(VmLifecycleFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Refuses_iso_paths_without_a_known_datastore()
+    public async Task A_bare_iso_path_is_on_the_vms_own_datastore()
+    {
+        var name = await fixture.CreateBareVmAsync("iso-home");
+        var home = (await fixture.ReadVmAsync(name, "config.files.vmPathName")).GetString("config.files.vmPathName");
+        Assert.True(DatastorePath.TryParse(home, out var homePath));
+
+        await fixture.Client.CallJsonAsync("attach_iso", new { vm_name = name, iso_path = "iso/x.iso" });
+
+        var drive = Assert.Single((await fixture.DevicesAsync(name)).OfType<VirtualCdrom>());
+        Assert.Equal($"[{homePath.Datastore}] iso/x.iso", Assert.IsType<VirtualCdromIsoBackingInfo>(drive.Backing).FileName);
+    }
+
+    [Fact]
+    public async Task Refuses_iso_paths_on_unknown_or_conflicting_datastores()
     {
         var name = await fixture.CreateBareVmAsync("iso-errors");
 
-        var noDatastore = await fixture.Client.CallErrorAsync("attach_iso", new { vm_name = name, iso_path = "iso/x.iso" });
-        Assert.Contains("datastore", noDatastore, StringComparison.Ordinal);
-        Assert.Contains("[datastore]", noDatastore, StringComparison.Ordinal);
         var conflicting = await fixture.Client.CallErrorAsync("attach_iso", new { vm_name = name, iso_path = "[LocalDS_0] iso/x.iso", datastore = "Other" });
         Assert.Contains("'Other'", conflicting, StringComparison.Ordinal);
         var unknown = await fixture.Client.CallErrorAsync("attach_iso", new { vm_name = name, iso_path = "[LocalDS_9] iso/x.iso" });

@@ -11,10 +11,22 @@ public sealed class PlacementToolsTests(VmLifecycleFixture fixture) : IClassFixt
 
         Assert.Equal(["LocalDS_1"], result.GetProperty("vm").GetProperty("datastores").EnumerateArray().Select(item => item.GetString()));
         Assert.Equal(["LocalDS_1"], await DatastoreNamesAsync(name));
+        Assert.True(await ThinAsync(name));
         var again = await fixture.Client.CallJsonAsync("storage_vmotion", new { vm_name = name, target_datastore = "LocalDS_1" });
         Assert.True(again.GetProperty("already_in_state").GetBoolean());
+        Assert.True(await ThinAsync(name));
+
+        // As in the original, thin_provision=false converts to thick, even where the VM already is.
+        var thick = await fixture.Client.CallJsonAsync("storage_vmotion", new { vm_name = name, target_datastore = "LocalDS_1", thin_provision = false });
+        Assert.False(thick.GetProperty("already_in_state").GetBoolean());
+        Assert.False(await ThinAsync(name));
+        Assert.True((await fixture.Client.CallJsonAsync("storage_vmotion", new { vm_name = name, target_datastore = "LocalDS_1", thin_provision = false }))
+            .GetProperty("already_in_state").GetBoolean());
         Assert.Contains("Did you mean", await fixture.Client.CallErrorAsync("storage_vmotion", new { vm_name = name, target_datastore = "LocalDS_9" }));
     }
+
+    private async Task<bool> ThinAsync(string vm) =>
+        (await fixture.DevicesAsync(vm)).OfType<VirtualDisk>().Single().FlatBacking!.ThinProvisioned == true;
 
     [Fact]
     public async Task Move_vm_disk_moves_one_disk_and_refuses_an_unknown_label()

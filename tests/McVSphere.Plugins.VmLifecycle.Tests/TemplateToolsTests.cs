@@ -65,4 +65,32 @@ public sealed class TemplateToolsTests(VmLifecycleFixture fixture) : IClassFixtu
         Assert.Contains("already exists", await fixture.Client.CallErrorAsync("deploy_from_template", new { template_name = template, new_vm_name = name }));
         Assert.Contains("No template named", await fixture.Client.CallErrorAsync("deploy_from_template", new { template_name = name, new_vm_name = "x" }));
     }
+
+    [Fact]
+    public async Task Deploy_from_template_puts_the_vm_in_the_datacenters_vm_folder_unless_given_one()
+    {
+        var template = await fixture.CreateVmAsync("filed-golden");
+        var folder = fixture.UniqueName("templates");
+        var target = fixture.UniqueName("deployed-to");
+        await fixture.Client.CallJsonAsync("create_folder", new { folder_name = folder });
+        await fixture.Client.CallJsonAsync("create_folder", new { folder_name = target });
+        await fixture.Client.CallJsonAsync("move_vm_to_folder", new { vm_name = template, folder_path = folder });
+        await fixture.Client.CallJsonAsync("convert_to_template", new { vm_name = template });
+
+        var beside = fixture.UniqueName("in-dc-folder");
+        await fixture.Client.CallJsonAsync("deploy_from_template", new { template_name = template, new_vm_name = beside });
+        var inFolder = fixture.UniqueName("in-folder");
+        await fixture.Client.CallJsonAsync("deploy_from_template", new { template_name = template, new_vm_name = inFolder, folder = $"vm/{target}" });
+
+        Assert.Equal("vm", await ParentNameAsync(beside));
+        Assert.Equal(target, await ParentNameAsync(inFolder));
+        Assert.Contains("folder", await fixture.Client.CallErrorAsync("deploy_from_template",
+            new { template_name = template, new_vm_name = fixture.UniqueName("nowhere"), folder = "no-such-folder" }));
+    }
+
+    private async Task<string?> ParentNameAsync(string vm)
+    {
+        var parent = (await fixture.ReadVmAsync(vm, "parent")).GetReference("parent")!;
+        return (await fixture.VSphere.Properties.RetrieveAsync(parent, ["name"])).GetString("name");
+    }
 }

@@ -85,16 +85,18 @@ public sealed class VmToolsTests(VmLifecycleFixture fixture) : IClassFixture<VmL
     }
 
     [Fact]
-    public async Task Delete_vm_refuses_a_running_vm_unless_forced()
+    public async Task Delete_vm_powers_a_running_vm_off_first_unless_told_not_to()
     {
         var name = await fixture.CreateVmAsync("delete");
         await fixture.Client.CallJsonAsync("power_on", new { name });
 
-        var refusal = await fixture.Client.CallErrorAsync("delete_vm", new { name, confirm = true });
-        Assert.Contains("force", refusal);
+        var refusal = await fixture.Client.CallErrorAsync("delete_vm", new { name, force = false, confirm = true });
+        Assert.Contains("force=false", refusal);
         Assert.True(await ExistsAsync(name));
 
-        var result = await fixture.Client.CallJsonAsync("delete_vm", new { name, force = true, confirm = true });
+        // As in the original, the default powers it off first; the confirmation covers it.
+        Assert.Contains("confirm=true", await fixture.Client.CallErrorAsync("delete_vm", new { name }));
+        var result = await fixture.Client.CallJsonAsync("delete_vm", new { name, confirm = true });
         Assert.True(result.GetProperty("powered_off_first").GetBoolean());
         Assert.False(await ExistsAsync(name));
     }

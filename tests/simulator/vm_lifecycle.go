@@ -18,7 +18,10 @@ package main
 //     InvalidState when the target host is disconnected, powered off or in maintenance mode;
 //     NoActiveHostInCluster when no host qualifies. Unknown references: ManagedObjectNotFound.
 //   - RelocateVM_Task(spec, priority?): as the stock method (host, pool, datastore, folder), plus validation as for
-//     MigrateVM_Task, and it keeps host.vm, resourcePool.vm and datastore.vm in step (the stock one does not).
+//     MigrateVM_Task, and it keeps host.vm, resourcePool.vm and datastore.vm in step (the stock one does not). A
+//     disk locator with a flat backing converts the disk's format (thinProvisioned, eagerlyScrub, diskMode), as
+//     vCenter does while it copies the disk; a diskId that is not one of the VM's disks: InvalidArgument
+//     ("spec.disk.diskId").
 //   - CreateSnapshot_Task: the stock method, after which the snapshot's config is a deep copy of the VM's config
 //     (the stock copy shares the device list with the VM) and a snapshot taken without memory of a powered-on VM
 //     has state poweredOff, as in vSphere ("When set to FALSE, the power state of the snapshot is set to powered
@@ -316,6 +319,47 @@ func relinkDatastores(vm *simulator.VirtualMachine, datastores []types.ManagedOb
 	simulator.Map.Update(vm, []types.PropertyChange{{Name: "datastore", Val: append([]types.ManagedObjectReference(nil), datastores...)}})
 }
 
+// diskIndex is the index of the VM's virtual disk with the key, or -1.
+func diskIndex(vm *simulator.VirtualMachine, key int32) int {
+	for i, device := range vm.Config.Hardware.Device {
+		if _, ok := device.(*types.VirtualDisk); ok && device.GetVirtualDevice().Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// convertDisks gives each disk that a locator gives a flat backing for that backing's format, on a copy of the
+// device list (published values are never changed in place). Keys were checked by relocateVM.
+func convertDisks(vm *simulator.VirtualMachine, locators []types.VirtualMachineRelocateSpecDiskLocator) {
+	devices := append([]types.BaseVirtualDevice(nil), vm.Config.Hardware.Device...)
+	changed := false
+	for _, locator := range locators {
+		asked, ok := locator.DiskBackingInfo.(*types.VirtualDiskFlatVer2BackingInfo)
+		index := diskIndex(vm, locator.DiskId)
+		if !ok || index < 0 {
+			continue
+		}
+		disk := *devices[index].(*types.VirtualDisk)
+		current, ok := disk.Backing.(*types.VirtualDiskFlatVer2BackingInfo)
+		if !ok {
+			continue
+		}
+		backing := *current
+		backing.ThinProvisioned = asked.ThinProvisioned
+		backing.EagerlyScrub = asked.EagerlyScrub
+		if asked.DiskMode != "" {
+			backing.DiskMode = asked.DiskMode
+		}
+		disk.Backing = &backing
+		devices[index] = &disk
+		changed = true
+	}
+	if changed {
+		simulator.Map.Update(vm, []types.PropertyChange{{Name: "config.hardware.device", Val: devices}})
+	}
+}
+
 func validPriority(p types.VirtualMachineMovePriority) bool {
 	switch p {
 	case "", types.VirtualMachineMovePriorityDefaultPriority, types.VirtualMachineMovePriorityHighPriority,
@@ -392,6 +436,9 @@ func relocateVM(ctx *simulator.Context, vm *simulator.VirtualMachine, spec types
 		if _, ok := simulator.Map.Get(disk.Datastore).(*simulator.Datastore); !ok {
 			return &types.InvalidArgument{InvalidProperty: "spec.disk.datastore"}
 		}
+		if diskIndex(vm, disk.DiskId) < 0 {
+			return &types.InvalidArgument{InvalidProperty: "spec.disk.diskId"}
+		}
 	}
 	var folder *simulator.Folder
 	if spec.Folder != nil {
@@ -445,6 +492,7 @@ func relocateVM(ctx *simulator.Context, vm *simulator.VirtualMachine, spec types
 			datastores = withRef(datastores, disk.Datastore)
 		}
 		relinkDatastores(vm, datastores)
+		convertDisks(vm, spec.Disk)
 	}
 
 	if folder != nil && (vm.Parent == nil || *vm.Parent != folder.Self) {

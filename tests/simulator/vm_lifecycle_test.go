@@ -452,6 +452,50 @@ func TestRelocateKeepsInverseLists(t *testing.T) {
 	}
 }
 
+func TestRelocateConvertsDiskFormats(t *testing.T) {
+	e := newLCEnv(t, func(m *simulator.Model) { m.Datastore = 2 })
+	vm := e.vm("DC0_H0_VM0")
+	ds1, err := e.finder.Datastore(e.ctx, "LocalDS_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsRef := ds1.Reference()
+	disk := func() (*types.VirtualDisk, *types.VirtualDiskFlatVer2BackingInfo) {
+		for _, device := range e.vmMO(vm, "config.hardware.device").Config.Hardware.Device {
+			if d, ok := device.(*types.VirtualDisk); ok {
+				return d, d.Backing.(*types.VirtualDiskFlatVer2BackingInfo)
+			}
+		}
+		t.Fatal("the VM has no disk")
+		return nil, nil
+	}
+	relocate := func(key int32, thin bool) error {
+		spec := types.VirtualMachineRelocateSpec{Datastore: &dsRef, Disk: []types.VirtualMachineRelocateSpecDiskLocator{{
+			DiskId: key, Datastore: dsRef,
+			DiskBackingInfo: &types.VirtualDiskFlatVer2BackingInfo{DiskMode: "persistent", ThinProvisioned: types.NewBool(thin)},
+		}}}
+		task, err := vm.Relocate(e.ctx, spec, "")
+		if err != nil {
+			return err
+		}
+		return task.Wait(e.ctx)
+	}
+
+	d, _ := disk()
+	for _, thin := range []bool{true, false} {
+		if err := relocate(d.Key, thin); err != nil {
+			t.Fatalf("relocate thin=%v: %v", thin, err)
+		}
+		if _, backing := disk(); backing.ThinProvisioned == nil || *backing.ThinProvisioned != thin {
+			t.Fatalf("after relocate thin=%v: thinProvisioned %v", thin, backing.ThinProvisioned)
+		}
+	}
+	if f, ok := e.taskFault(vm.Relocate(e.ctx, types.VirtualMachineRelocateSpec{Disk: []types.VirtualMachineRelocateSpecDiskLocator{{
+		DiskId: 99999, Datastore: dsRef}}}, "")).(*types.InvalidArgument); !ok || f.InvalidProperty != "spec.disk.diskId" {
+		t.Fatal("relocate of a disk the VM lacks: want InvalidArgument(spec.disk.diskId)")
+	}
+}
+
 func TestMoveIntoResourcePool(t *testing.T) {
 	e := newLCEnv(t)
 	root := e.pool("DC0_C0/Resources")

@@ -27,7 +27,7 @@ public static class ChangeConfirmationFilter
             }
             var arguments = context.Params!.Arguments;
             var description = ChangeArguments.Describe(change, arguments);
-            var destroys = change.DestroysWhen is { } condition ? ChangeArguments.IsTrue(arguments, condition) : change.Destroys;
+            var destroys = tool.Destroys(arguments);
 
             if (ChangeArguments.IsTrue(arguments, ChangeArguments.DryRun))
             {

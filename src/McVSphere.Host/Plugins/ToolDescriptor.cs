@@ -13,16 +13,16 @@ public sealed record ToolDescriptor(string Name, string Family, PermissionLevel 
     IReadOnlyDictionary<string, PermissionLevel>? UrlSources = null)
 {
     /// <summary>
-    /// The level a call with <paramref name="arguments"/> needs: <see cref="Permission"/>, raised by each argument given
-    /// as a URL (<see cref="UrlSourceAttribute.IsUrl"/>); <paramref name="urlArgument"/> names the one that raised it.
-    /// </summary>
-    /// <summary>
     /// A long call: the tool reports progress (it waits for a vSphere task, a guest or a transfer), so it holds one of
     /// the caller's long-call places (MCVSPHERE_MAX_LONG_CALLS) while it runs.
     /// </summary>
     public bool IsLongRunning { get; } = Method.GetParameters().Any(parameter =>
         parameter.ParameterType.IsGenericType && parameter.ParameterType.GetGenericTypeDefinition() == typeof(IProgress<>));
 
+    /// <summary>
+    /// The level a call with <paramref name="arguments"/> needs: <see cref="Permission"/>, raised by each argument given
+    /// as a URL (<see cref="UrlSourceAttribute.IsUrl"/>); <paramref name="urlArgument"/> names the one that raised it.
+    /// </summary>
     public PermissionLevel RequiredLevel(IDictionary<string, JsonElement>? arguments, out string? urlArgument)
     {
         var level = Permission;
@@ -37,6 +37,27 @@ public sealed record ToolDescriptor(string Name, string Family, PermissionLevel 
             }
         }
         return level;
+    }
+
+    /// <summary>
+    /// Whether a call with <paramref name="arguments"/> destroys something: the change always does, or its
+    /// <see cref="ChangeAttribute.DestroysWhen"/> argument is true, given or left to a default of true.
+    /// </summary>
+    public bool Destroys(IDictionary<string, JsonElement>? arguments)
+    {
+        if (Change is not { } change)
+        {
+            return false;
+        }
+        if (change.DestroysWhen is not { } condition)
+        {
+            return change.Destroys;
+        }
+        if (arguments is not null && arguments.TryGetValue(condition, out var value))
+        {
+            return value.ValueKind == JsonValueKind.True;
+        }
+        return Method.GetParameters().FirstOrDefault(parameter => parameter.Name == condition) is { HasDefaultValue: true, DefaultValue: true };
     }
 }
 

@@ -18,7 +18,7 @@ public sealed class ChangeAttribute(string description) : Attribute
 
     /// <summary>
     /// A boolean argument that makes the call destructive (e.g. <c>delete_file</c> of remove_disk): confirmation is
-    /// asked only when it is true. Implies <see cref="Destroys"/>.
+    /// asked only when it is true, or left out where its default is true. Implies <see cref="Destroys"/>.
     /// </summary>
     public string? DestroysWhen { get; init; }
 }
