@@ -282,7 +282,8 @@ public sealed record CommandResult(
     string Message);
 
 /// <summary>A process in the guest.</summary>
-public sealed record GuestProcess(long Pid, string Name, string? Owner, string? CmdLine, DateTimeOffset? StartTime, DateTimeOffset? EndTime, int? ExitCode);
+/// <param name="Command">Its full command line (the original's name).</param>
+public sealed record GuestProcess(long Pid, string Name, string? Owner, string? Command, DateTimeOffset? StartTime, DateTimeOffset? EndTime, int? ExitCode);
 
 /// <summary>The result of list_guest_processes.</summary>
 public sealed record ProcessList(string Name, int Count, IReadOnlyList<GuestProcess> Processes);

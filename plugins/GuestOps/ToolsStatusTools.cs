@@ -19,7 +19,7 @@ public sealed class ToolsStatusTools(GuestOperations guest)
     private static readonly string[] StatusPaths =
     [
         "runtime.powerState", "guest.toolsStatus", RunningStatusPath, "guest.toolsVersionStatus2", "guest.toolsVersion",
-        "guest.guestState", "guest.guestOperationsReady",
+        "guest.guestState", "guest.guestOperationsReady", "guest.ipAddress", "guest.hostName", "guest.guestFullName",
     ];
 
     [McpServerTool(Name = "get_vm_tools_status")]
@@ -74,7 +74,7 @@ public sealed class ToolsStatusTools(GuestOperations guest)
         var guestOperationsReady = content.GetBoolean("guest.guestOperationsReady") ?? (powerState == "poweredOn" && runningStatus == Running);
         return new VmToolsStatus(vm.Name, powerState, content.GetString("guest.toolsStatus"), runningStatus,
             content.GetString("guest.toolsVersionStatus2"), content.GetString("guest.toolsVersion"), content.GetString("guest.guestState"),
-            guestOperationsReady);
+            guestOperationsReady, content.GetString("guest.ipAddress"), content.GetString("guest.hostName"), content.GetString("guest.guestFullName"));
     }
 }
 
@@ -83,6 +83,9 @@ public sealed class ToolsStatusTools(GuestOperations guest)
 /// <param name="ToolsRunningStatus"><c>guestToolsRunning</c>, <c>guestToolsNotRunning</c> or <c>guestToolsExecutingScripts</c>.</param>
 /// <param name="ToolsVersionStatus"><c>guestToolsCurrent</c>, <c>guestToolsNeedUpgrade</c>, <c>guestToolsNotInstalled</c>...</param>
 /// <param name="GuestOperationsReady">Whether guest operations can be used now (vSphere's flag; else: powered on with Tools running).</param>
+/// <param name="IpAddress">The guest's primary IP address, as Tools report it.</param>
+/// <param name="Hostname">The guest's host name, as Tools report it.</param>
+/// <param name="GuestOs">The guest OS's full name, as Tools report it.</param>
 public sealed record VmToolsStatus(
     string Name,
     string? PowerState,
@@ -91,7 +94,16 @@ public sealed record VmToolsStatus(
     string? ToolsVersionStatus,
     string? ToolsVersion,
     string? GuestState,
-    bool GuestOperationsReady);
+    bool GuestOperationsReady,
+    string? IpAddress,
+    string? Hostname,
+    string? GuestOs);
 
 /// <summary>The result of wait_for_vm_tools.</summary>
-public sealed record ToolsWait(VmToolsStatus Status, bool Ready, double WaitedSeconds, string Message);
+/// <param name="Ready">Tools came up within the time given.</param>
+/// <param name="WaitedSeconds">How long the wait lasted.</param>
+public sealed record ToolsWait(VmToolsStatus Status, bool Ready, double WaitedSeconds, string Message)
+{
+    /// <summary>The wait ran out before Tools came up (the original's field).</summary>
+    public bool Timeout => !Ready;
+}

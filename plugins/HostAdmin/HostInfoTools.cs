@@ -55,9 +55,13 @@ public sealed class HostInfoTools(IVSphereSession session)
 }
 
 /// <summary>The result of get_host_info.</summary>
+/// <param name="Uuid">The host's hardware UUID.</param>
+/// <param name="ManagementIp">The address of its management VMkernel NIC.</param>
 public sealed record HostInfo(
     string Host,
     string Path,
+    string? Uuid,
+    string? ManagementIp,
     HostProduct? Product,
     string? ConnectionState,
     string? PowerState,
@@ -85,12 +89,14 @@ public sealed record HostInfo(
         "summary.overallStatus", "summary.rebootRequired",
         "summary.hardware.vendor", "summary.hardware.model", "summary.hardware.cpuModel", "summary.hardware.numCpuPkgs",
         "summary.hardware.numCpuCores", "summary.hardware.numCpuThreads", "summary.hardware.cpuMhz", "summary.hardware.memorySize",
-        "vm",
+        "vm", "summary.hardware.uuid", "config.network.vnic",
     ];
 
     internal static HostInfo From(InventoryObject host, ObjectContent content) => new(
         host.Name,
         host.Path,
+        content.GetString("summary.hardware.uuid"),
+        HostVmkernelNic.ManagementAddress(content.GetArray("config.network.vnic").OfType<VimObject>().Select(HostVmkernelNic.From).ToArray()),
         HostProduct.From(content.GetObject("summary.config.product")),
         content.GetString("runtime.connectionState"),
         content.GetString("runtime.powerState"),

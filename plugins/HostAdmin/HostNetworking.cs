@@ -5,12 +5,15 @@ using McVSphere.VSphere.Vim;
 namespace McVSphere.Plugins.HostAdmin;
 
 /// <summary>The result of get_host_networking, from the host's <c>config.network</c>.</summary>
+/// <param name="Vswitches">Standard virtual switches (the original's name, as are <paramref name="Portgroups"/> and <paramref name="VmkernelAdapters"/>).</param>
+/// <param name="Portgroups">Standard port groups.</param>
+/// <param name="VmkernelAdapters">VMkernel network adapters (vmk0...).</param>
 public sealed record HostNetworking(
     string Host,
-    IReadOnlyList<HostVirtualSwitch> VirtualSwitches,
+    IReadOnlyList<HostVirtualSwitch> Vswitches,
     IReadOnlyList<HostProxySwitch> DistributedSwitches,
-    IReadOnlyList<HostPortGroup> PortGroups,
-    IReadOnlyList<HostVmkernelNic> VmkernelNics,
+    IReadOnlyList<HostPortGroup> Portgroups,
+    IReadOnlyList<HostVmkernelNic> VmkernelAdapters,
     IReadOnlyList<HostPhysicalNic> PhysicalNics,
     HostDns? Dns,
     string? DefaultGateway,
@@ -126,6 +129,15 @@ public sealed record HostVmkernelNic(
         vnic.GetString("spec.mac"),
         vnic.GetInt32("spec.mtu"),
         vnic.GetString("spec.netStackInstanceKey"));
+
+    /// <summary>
+    /// The host's management address: the IPv4 address of the VMkernel NIC on "Management Network", else of vmk0, else of
+    /// the first with one (ESXi puts its management interface on vmk0 and that port group by default).
+    /// </summary>
+    internal static string? ManagementAddress(IReadOnlyList<HostVmkernelNic> nics) =>
+        (nics.FirstOrDefault(nic => nic.PortGroup == "Management Network" && !string.IsNullOrEmpty(nic.IpAddress))
+            ?? nics.FirstOrDefault(nic => nic.Device == "vmk0" && !string.IsNullOrEmpty(nic.IpAddress))
+            ?? nics.FirstOrDefault(nic => !string.IsNullOrEmpty(nic.IpAddress)))?.IpAddress;
 
     // A VMkernel NIC on a distributed switch reports an empty standard port group.
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;

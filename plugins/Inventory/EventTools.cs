@@ -116,12 +116,13 @@ internal static class EventQueries
 }
 
 /// <summary>One event of get_recent_events and list_recent_events.</summary>
+/// <param name="Username">Who caused it (vSphere's userName; the original's name).</param>
 public sealed record EventSummary(
     int Key,
     string Type,
     DateTimeOffset? CreatedTime,
     string? Message,
-    string? User,
+    string? Username,
     string? Datacenter,
     string? Cluster,
     string? Host,

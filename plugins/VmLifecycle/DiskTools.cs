@@ -210,6 +210,7 @@ public sealed class DiskTools(IVSphereSession session)
             bytes / 1024,
             fileName,
             DatastorePath.TryParse(fileName, out var path) ? path.Datastore : null,
+            flat is null ? null : flat.ThinProvisioned == true,
             provisioning,
             flat?.DiskMode,
             devices.FirstOrDefault(device => device.Key == disk.ControllerKey)?.Label(),
@@ -241,17 +242,18 @@ public sealed class DiskTools(IVSphereSession session)
 
 /// <summary>A virtual disk as list_disks shows it.</summary>
 /// <param name="Label">The label vSphere shows, e.g. "Hard disk 1".</param>
-/// <param name="CapacityGb">Capacity in GB (2 decimals).</param>
+/// <param name="SizeGb">Capacity in GB (2 decimals), as the original mcvsphere named it.</param>
 /// <param name="CapacityKb">Capacity in KB, exact.</param>
-/// <param name="FileName">The VMDK, e.g. "[LocalDS_0] web-01/web-01.vmdk".</param>
+/// <param name="File">The VMDK, e.g. "[LocalDS_0] web-01/web-01.vmdk".</param>
 /// <param name="Datastore">The datastore holding the VMDK.</param>
-/// <param name="Provisioning">"thin", "thick_lazy_zeroed" or "thick_eager_zeroed"; null for raw device mappings and other backings.</param>
-/// <param name="DiskMode">"persistent", "independent_persistent", "independent_nonpersistent"...</param>
+/// <param name="ThinProvisioned">Whether the disk is thin; null for raw device mappings and other backings.</param>
+/// <param name="Provisioning">"thin", "thick_lazy_zeroed" or "thick_eager_zeroed" (which thick); null for raw device mappings and other backings.</param>
+/// <param name="Mode">"persistent", "independent_persistent", "independent_nonpersistent"...</param>
 /// <param name="Controller">The label of its controller, e.g. "SCSI controller 0".</param>
 /// <param name="UnitNumber">Its unit number on that controller.</param>
 /// <param name="Key">The device key, unique within the VM.</param>
 public sealed record DiskSummary(
-    string Label, double CapacityGb, long CapacityKb, string? FileName, string? Datastore, string? Provisioning, string? DiskMode,
+    string Label, double SizeGb, long CapacityKb, string? File, string? Datastore, bool? ThinProvisioned, string? Provisioning, string? Mode,
     string? Controller, int? UnitNumber, int Key);
 
 /// <summary>The result of list_disks.</summary>

@@ -254,14 +254,14 @@ public sealed partial class NicTools(IVSphereSession session)
 /// <param name="Label">The label vSphere shows, e.g. "Network adapter 1".</param>
 /// <param name="Type">vmxnet3, e1000e, e1000, vmxnet2 or pcnet32.</param>
 /// <param name="MacAddress">Its MAC address.</param>
-/// <param name="AddressType">"generated", "manual" or "assigned".</param>
+/// <param name="MacType">How the MAC address was given: "generated", "manual" or "assigned" (vSphere's addressType; the original's name).</param>
 /// <param name="Network">The port group's name (for an NSX network, its id).</param>
 /// <param name="NetworkType">"standard", "distributed" or "opaque".</param>
 /// <param name="Connected">Connected now (only while the VM is powered on).</param>
 /// <param name="StartConnected">Connects when the VM powers on.</param>
 /// <param name="Key">The device key, unique within the VM.</param>
 public sealed record NicSummary(
-    string Label, string Type, string? MacAddress, string? AddressType, string? Network, string? NetworkType, bool Connected, bool StartConnected, int Key);
+    string Label, string Type, string? MacAddress, string? MacType, string? Network, string? NetworkType, bool Connected, bool StartConnected, int Key);
 
 /// <summary>The result of list_nics and remove_nic: the VM's adapters.</summary>
 public sealed record NicList(string Vm, string PowerState, IReadOnlyList<NicSummary> Nics);

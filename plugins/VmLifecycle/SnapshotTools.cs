@@ -187,7 +187,7 @@ public sealed class SnapshotTools(IVSphereSession session)
 /// <param name="Path">Its path from the root of the tree, names joined by '/'.</param>
 /// <param name="Description">Its description.</param>
 /// <param name="Id">Its id, unique within the VM.</param>
-/// <param name="CreateTime">When it was taken.</param>
+/// <param name="Created">When it was taken (the original's name).</param>
 /// <param name="State">The VM's power state it holds; a revert restores it (<c>poweredOn</c> only with memory).</param>
 /// <param name="Quiesced">Whether the guest file systems were quiesced.</param>
 /// <param name="IsCurrent">Whether the VM runs from it.</param>
@@ -197,7 +197,7 @@ public sealed record SnapshotNode(
     string Path,
     string Description,
     int Id,
-    DateTimeOffset? CreateTime,
+    DateTimeOffset? Created,
     string State,
     bool Quiesced,
     bool IsCurrent,

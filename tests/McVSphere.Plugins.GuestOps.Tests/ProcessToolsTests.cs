@@ -129,6 +129,9 @@ public sealed class ProcessToolsTests(GuestOpsFixture fixture)
         Assert.Contains("systemd", names);
         Assert.Contains("vmtoolsd", names);
         Assert.Equal(names.Length, result.GetProperty("count").GetInt32());
+        // Each has its command line under the original's name.
+        var tools = result.GetProperty("processes").EnumerateArray().First(process => process.GetProperty("name").GetString() == "vmtoolsd");
+        Assert.Contains("vmtoolsd", tools.GetProperty("command").GetString());
     }
 
     [Fact]

@@ -16,6 +16,14 @@ public sealed class ToolsStatusToolsTests(GuestOpsFixture fixture)
         Assert.Equal("poweredOn", running.GetProperty("power_state").GetString());
         Assert.True(running.GetProperty("guest_operations_ready").GetBoolean());
 
+        // The original's fields: what Tools report of the guest.
+        await fixture.ReconfigureAsync(ToolsVm, new OptionValue("SET.guest.ipAddress", "10.0.0.7"), new OptionValue("SET.guest.hostName", "web-07"),
+            new OptionValue("SET.guest.guestFullName", "Debian GNU/Linux 12 (64-bit)"));
+        var reported = await fixture.Client.CallJsonAsync("get_vm_tools_status", new { name = ToolsVm });
+        Assert.Equal("10.0.0.7", reported.GetProperty("ip_address").GetString());
+        Assert.Equal("web-07", reported.GetProperty("hostname").GetString());
+        Assert.Equal("Debian GNU/Linux 12 (64-bit)", reported.GetProperty("guest_os").GetString());
+
         var notRunning = await fixture.Client.CallJsonAsync("get_vm_tools_status", new { name = NoToolsVm });
         Assert.Equal("guestToolsNotRunning", notRunning.GetProperty("tools_running_status").GetString());
         Assert.False(notRunning.GetProperty("guest_operations_ready").GetBoolean());
@@ -33,6 +41,7 @@ public sealed class ToolsStatusToolsTests(GuestOpsFixture fixture)
         var result = await wait;
 
         Assert.True(result.GetProperty("ready").GetBoolean());
+        Assert.False(result.GetProperty("timeout").GetBoolean());
         Assert.Equal("guestToolsRunning", result.GetProperty("status").GetProperty("tools_running_status").GetString());
         // Returned on the change, long before its timeout. No lower bound: on a busy machine the host may begin its wait
         // only just before Tools start, so its own count can be near zero.
@@ -46,6 +55,7 @@ public sealed class ToolsStatusToolsTests(GuestOpsFixture fixture)
         var result = await fixture.Client.CallJsonAsync("wait_for_vm_tools", new { name = NoToolsVm, timeout = 1 });
 
         Assert.False(result.GetProperty("ready").GetBoolean());
+        Assert.True(result.GetProperty("timeout").GetBoolean());
         Assert.Contains("did not start", result.GetProperty("message").GetString());
         Assert.InRange(result.GetProperty("waited_seconds").GetDouble(), 0.9, 10);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McVSphere.Testing;
+using McVSphere.VSphere.Vim;
 
 namespace McVSphere.Plugins.HostAdmin.Tests;
 
@@ -15,7 +16,7 @@ public sealed class HostInfoToolsTests(MultiHostFixture fixture)
         var info = await fixture.Client.CallJsonAsync("get_host_info", new { host_name = Host });
 
         var expected = await fixture.ReadHostAsync(Host, "summary.config.product.build", "runtime.bootTime", "summary.hardware.numCpuCores",
-            "summary.hardware.memorySize", "summary.quickStats.uptime", "vm");
+            "summary.hardware.memorySize", "summary.quickStats.uptime", "vm", "summary.hardware.uuid", "config.network.vnic");
         Assert.Equal(Host, info.GetProperty("host").GetString());
         Assert.Equal("DC0/host/DC0_H0/DC0_H0", info.GetProperty("path").GetString());
         Assert.StartsWith("VMware ESXi", info.GetProperty("product").GetProperty("full_name").GetString());
@@ -29,6 +30,11 @@ public sealed class HostInfoToolsTests(MultiHostFixture fixture)
         Assert.Equal(expected["summary.hardware.memorySize"]!.AsInt64() / (1024 * 1024), info.GetProperty("memory_mb").GetInt64());
         Assert.Equal(expected["vm"]!.AsArray().Count, info.GetProperty("vm_count").GetInt32());
         Assert.True(info.GetProperty("vm_count").GetInt32() > 0);
+        // The original's fields.
+        Assert.Equal(expected["summary.hardware.uuid"]!.AsString(), info.GetProperty("uuid").GetString());
+        var vmk0 = expected["config.network.vnic"]!.AsArray().OfType<VimObject>().Single(nic => nic.GetString("device") == "vmk0");
+        Assert.Equal(vmk0.GetString("spec.ip.ipAddress"), info.GetProperty("management_ip").GetString());
+        Assert.False(string.IsNullOrEmpty(info.GetProperty("management_ip").GetString()));
     }
 
     [Fact]
@@ -61,16 +67,16 @@ public sealed class HostInfoToolsTests(MultiHostFixture fixture)
     {
         var network = await fixture.Client.CallJsonAsync("get_host_networking", new { host_name = Host });
 
-        var vswitch = Assert.Single(network.GetProperty("virtual_switches").EnumerateArray());
+        var vswitch = Assert.Single(network.GetProperty("vswitches").EnumerateArray());
         Assert.Equal("vSwitch0", vswitch.GetProperty("name").GetString());
         Assert.Equal(["vmnic0"], Strings(vswitch.GetProperty("uplinks")));
         Assert.Equal(["VM Network", "Management Network"], Strings(vswitch.GetProperty("port_groups")));
 
-        var management = Assert.Single(network.GetProperty("port_groups").EnumerateArray(), group => group.GetProperty("name").GetString() == "Management Network");
+        var management = Assert.Single(network.GetProperty("portgroups").EnumerateArray(), group => group.GetProperty("name").GetString() == "Management Network");
         Assert.Equal("vSwitch0", management.GetProperty("virtual_switch").GetString());
         Assert.Equal(0, management.GetProperty("vlan_id").GetInt32());
 
-        var vmk0 = Assert.Single(network.GetProperty("vmkernel_nics").EnumerateArray());
+        var vmk0 = Assert.Single(network.GetProperty("vmkernel_adapters").EnumerateArray());
         Assert.Equal("vmk0", vmk0.GetProperty("device").GetString());
         Assert.Equal("Management Network", vmk0.GetProperty("port_group").GetString());
         Assert.Equal("127.0.0.1", vmk0.GetProperty("ip_address").GetString());

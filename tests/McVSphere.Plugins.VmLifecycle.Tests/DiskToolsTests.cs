@@ -19,9 +19,12 @@ public sealed class DiskToolsTests(VmLifecycleFixture fixture) : IClassFixture<V
         var listed = Assert.Single((await fixture.Client.CallJsonAsync("list_disks", new { vm_name = name })).GetProperty("disks").EnumerateArray());
         Assert.Equal(disk.DeviceInfo!.Label, listed.GetProperty("label").GetString());
         Assert.Equal(disk.CapacityInKB, listed.GetProperty("capacity_kb").GetInt64());
-        Assert.Equal(disk.FlatBacking!.FileName, listed.GetProperty("file_name").GetString());
+        Assert.Equal(disk.FlatBacking!.FileName, listed.GetProperty("file").GetString());
         Assert.Equal("LocalDS_0", listed.GetProperty("datastore").GetString());
         Assert.Equal("thin", listed.GetProperty("provisioning").GetString());
+        Assert.True(listed.GetProperty("thin_provisioned").GetBoolean());
+        Assert.Equal(disk.FlatBacking.DiskMode, listed.GetProperty("mode").GetString());
+        Assert.Equal(Math.Round(disk.CapacityInKB / (double)KbPerGb, 2), listed.GetProperty("size_gb").GetDouble());
         Assert.Equal(disk.UnitNumber, listed.GetProperty("unit_number").GetInt32());
 
         var info = await fixture.Client.CallJsonAsync("get_disk_info", new { vm_name = name, disk_label = disk.DeviceInfo.Label });
@@ -83,8 +86,8 @@ public sealed class DiskToolsTests(VmLifecycleFixture fixture) : IClassFixture<V
         var name = await fixture.CreateVmAsync("disks-remove");
         var kept = (await fixture.Client.CallJsonAsync("add_disk", new { vm_name = name, size_gb = 1 })).GetProperty("disk");
         var deleted = (await fixture.Client.CallJsonAsync("add_disk", new { vm_name = name, size_gb = 1 })).GetProperty("disk");
-        var keptFile = kept.GetProperty("file_name").GetString()!;
-        var deletedFile = deleted.GetProperty("file_name").GetString()!;
+        var keptFile = kept.GetProperty("file").GetString()!;
+        var deletedFile = deleted.GetProperty("file").GetString()!;
         Assert.True(await fixture.DatastoreFileExistsAsync(keptFile));
         Assert.True(await fixture.DatastoreFileExistsAsync(deletedFile));
 
@@ -115,7 +118,7 @@ public sealed class DiskToolsTests(VmLifecycleFixture fixture) : IClassFixture<V
 
         var extended = await fixture.Client.CallJsonAsync("extend_disk", new { vm_name = name, disk_label = label, new_size_gb = 5 });
         Assert.Equal(1, extended.GetProperty("previous_capacity_gb").GetDouble());
-        Assert.Equal(5, extended.GetProperty("disk").GetProperty("capacity_gb").GetDouble());
+        Assert.Equal(5, extended.GetProperty("disk").GetProperty("size_gb").GetDouble());
         Assert.Equal(5 * KbPerGb, Assert.Single((await fixture.DevicesAsync(name)).OfType<VirtualDisk>()).CapacityInKB);
 
         var shrink = await fixture.Client.CallErrorAsync("extend_disk", new { vm_name = name, disk_label = label, new_size_gb = 2 });
