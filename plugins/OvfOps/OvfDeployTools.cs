@@ -23,18 +23,19 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
         "(ResourcePool.ImportVApp) in the configured cluster, else host_name's, else the first cluster or host that mounts the datastore " +
         "(in a cluster without DRS on host_name, else on a connected host outside maintenance mode that mounts the datastore and reaches " +
         "the networks), and every disk streamed to it through the NFC lease, " +
-        "with progress. ovf_path is an .ovf (its disks beside it) or an .ova, given as a datastore path '[datastore] folder/x.ova', an " +
-        "http(s) URL from a host the server allows (MCVSPHERE_URL_ALLOW), or a path under the server's file root (MCVSPHERE_FILE_ROOT). Each OVF network is mapped by network_map, else to " +
+        "with progress. ovf_path is an .ovf (its disks beside it) or an .ova, given as a datastore path ('[datastore] folder/x.ova', or " +
+        "'folder/x.ova' on datastore, as in the original mcvsphere), 'file:folder/x.ova' under the server's file root (MCVSPHERE_FILE_ROOT), " +
+        "or an http(s) URL from a host the server allows (MCVSPHERE_URL_ALLOW). Each OVF network is mapped by network_map, else to " +
         "network, else to VCENTER_NETWORK, else to the network of the same name. If anything fails the import is aborted and no VM is " +
         "left behind. Returns name, power_state, host, datastore, cpu, memory_mb, disks [{label, file, capacity_gb}], networks, " +
         "files [{file, bytes}] uploaded, bytes_uploaded, warnings.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("deploy {ovf_path} as a new VM '{vm_name}' on datastore {datastore} (powered on: {power_on})")]
     public async Task<DeployedVm> DeployOvf(
-        [Description("The package: '[datastore] folder/appliance.ova' or '.ovf', an http(s) URL, or a path under the server's file root.")]
+        [Description("The package (.ova, or .ovf with its disks beside it): " + PackageLocation.Forms + ".")]
         [UrlSource(PermissionLevel.VmLifecycle)] string ovf_path,
         [Description("The new VM's name; no VM or template may have it already.")] string vm_name,
-        [Description("The datastore for the VM's files and disks.")] string datastore,
+        [Description("The datastore for the VM's files and disks; a plain ovf_path is read from it too.")] string datastore,
         IProgress<ProgressNotificationValue> progress,
         [Description("The network (port group) to connect every OVF network to; see list_ovf_networks for the OVF's own.")] string? network = null,
         [Description("Power the VM on once deployed (default false).")] bool power_on = false,
@@ -46,7 +47,7 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
     {
         RequireVmName(vm_name);
         var client = session.Client;
-        var location = await PackageLocation.ParseAsync(ovf_path, datastore: null, nameof(ovf_path), client, files, web, cancellationToken);
+        var location = await PackageLocation.ParseAsync(ovf_path, datastore, nameof(ovf_path), client, files, web, cancellationToken);
         await using var package = await OvfPackage.OpenAsync(location, cancellationToken);
         var descriptor = package.Descriptor;
         RequirePlainFiles(descriptor, location);

@@ -12,13 +12,13 @@ public sealed class OvfNetworkTools(IVSphereSession session, LocalFileRoot files
     [McpServerTool(Name = "list_ovf_networks", ReadOnly = true, Idempotent = true), Description(
         "Lists the networks an OVF or OVA package expects (its NetworkSection), read from the descriptor itself, with the adapters " +
         "connected to each: the names to map with deploy_ovf's network or network_map. The package is ovf_path — '[datastore] " +
-        "folder/x.ovf', a path on datastore when that is given, an http(s) URL (needs VM_LIFECYCLE, and a host the server allows in " +
-        "MCVSPHERE_URL_ALLOW), or a path under the server's file root — or the " +
+        "folder/x.ovf', a path on datastore when that is given, 'file:folder/x.ovf' under the server's file root (MCVSPHERE_FILE_ROOT), " +
+        "or an http(s) URL (needs VM_LIFECYCLE, and a host the server allows in MCVSPHERE_URL_ALLOW) — or the " +
         "descriptor's XML itself as ovf_content. For an .ova only the descriptor (its first file) is read. Returns source, " +
         "virtual_system, count, networks [{name, description, adapters}].")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<OvfNetworkList> ListOvfNetworks(
-        [Description("The .ovf or .ova: '[datastore] folder/x.ovf', a path on datastore, an http(s) URL, or a path under the server's file root.")]
+        [Description("The .ovf or .ova: " + PackageLocation.Forms + ".")]
         [UrlSource(PermissionLevel.VmLifecycle)] string? ovf_path = null,
         [Description("The datastore holding ovf_path, when ovf_path is a plain path on it.")] string? datastore = null,
         [Description("The OVF descriptor's XML itself, instead of ovf_path.")] string? ovf_content = null,

@@ -25,12 +25,19 @@ internal sealed class SourceFile(Stream content, long? length, IAsyncDisposable?
 }
 
 /// <summary>
-/// Where an OVF package, or a file beside its descriptor, is read from: a file under the server's file root, a
-/// datastore file, or an http(s) URL. Written as the caller gives it: <c>appliances/web.ova</c>, <c>[LocalDS_0]
-/// ovf/web.ovf</c>, <c>https://example.com/web.ova</c>.
+/// Where an OVF package, or a file beside its descriptor, is read from: a datastore file, a file under the server's
+/// file root, or an http(s) URL. Written as the caller gives it: <c>[LocalDS_0] ovf/web.ovf</c>, or <c>ovf/web.ovf</c>
+/// with a datastore (as the original mcvsphere reads it); <c>file:appliances/web.ova</c>; <c>https://example.com/web.ova</c>.
 /// </summary>
 internal abstract class PackageLocation(string argument)
 {
+    /// <summary>The prefix that marks a path under the server's file root (MCVSPHERE_FILE_ROOT).</summary>
+    public const string LocalPrefix = "file:";
+
+    /// <summary>The forms an ovf_path takes, for errors and tool descriptions.</summary>
+    public const string Forms = "a datastore path ('[datastore] folder/appliance.ova', or 'folder/appliance.ova' with datastore), " +
+        "'file:folder/appliance.ova' for a file under the server's file root (MCVSPHERE_FILE_ROOT), or an http(s) URL";
+
     /// <summary>The tool argument that named the package, for errors.</summary>
     public string Argument { get; } = argument;
 
@@ -51,21 +58,24 @@ internal abstract class PackageLocation(string argument)
     public override string ToString() => Display;
 
     /// <summary>
-    /// Reads an <c>ovf_path</c>: an http(s) URL (allowed by <see cref="WebDownloads"/>'s checks), a datastore path (<c>[datastore] path</c>; with
-    /// <paramref name="datastore"/> given, any path is on that datastore), else a path under the file root.
+    /// Reads an <c>ovf_path</c>: an http(s) URL (allowed by <see cref="WebDownloads"/>'s checks), <c>file:path</c> under the file root,
+    /// a datastore path (<c>[datastore] path</c>), else a path on <paramref name="datastore"/>.
     /// </summary>
     public static async Task<PackageLocation> ParseAsync(string path, string? datastore, string argument, VSphereClient client, LocalFileRoot files,
         WebDownloads web, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw ToolException.InvalidArgument(argument,
-                $"{argument} is required: a datastore path ('[datastore] folder/appliance.ovf'), an http(s) URL, or a path under the server's file root.");
+            throw ToolException.InvalidArgument(argument, $"{argument} is required: {Forms}.");
         }
         path = path.Trim();
         if (UrlSourceAttribute.IsUrl(path, out var uri))
         {
             return new WebLocation(web, uri, argument);
+        }
+        if (path.StartsWith(LocalPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return new LocalLocation(files, files.ExistingFile(path[LocalPrefix.Length..], argument), argument);
         }
         if (DatastorePath.TryParse(path, out var onDatastore))
         {
@@ -75,7 +85,9 @@ internal abstract class PackageLocation(string argument)
         {
             return await OnDatastoreAsync(datastore, path.TrimStart('/'));
         }
-        return new LocalLocation(files, files.ExistingFile(path, argument), argument);
+        throw ToolException.InvalidArgument(argument,
+            $"{argument} '{path}' does not say where it is: give datastore, write '[datastore] {path.TrimStart('/')}', or '{LocalPrefix}{path}' " +
+            "for a file under the server's file root (MCVSPHERE_FILE_ROOT).");
 
         async Task<PackageLocation> OnDatastoreAsync(string datastoreName, string relative)
         {

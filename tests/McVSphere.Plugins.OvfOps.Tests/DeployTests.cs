@@ -15,7 +15,7 @@ public sealed class DeployTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
         await using var progress = new ProgressRecorder(fixture.Client);
 
         var result = await fixture.Client.CallJsonAsync("deploy_ovf",
-            new { ovf_path = $"{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore }, progress);
+            new { ovf_path = $"file:{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore }, progress);
 
         Assert.Equal(name, result.GetProperty("name").GetString());
         Assert.Equal("poweredOff", result.GetProperty("power_state").GetString());
@@ -42,7 +42,7 @@ public sealed class DeployTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
         TestPackages.WriteOvf(fixture.RootPath(name), name, [disk], ["VM Network"],
             new Dictionary<string, string> { ["guestinfo.appliance.role"] = "frontend", ["disk.EnableUUID"] = "TRUE" });
 
-        await fixture.Client.CallJsonAsync("deploy_ovf", new { ovf_path = $"{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore });
+        await fixture.Client.CallJsonAsync("deploy_ovf", new { ovf_path = $"file:{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore });
 
         var vm = await fixture.VSphere.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, name);
         var content = await fixture.VSphere.Properties.RetrieveAsync(vm.Ref, ["config.extraConfig"]);
@@ -50,6 +50,25 @@ public sealed class DeployTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
             .ToDictionary(option => option.GetString("key") ?? "", option => option.GetString("value"));
         Assert.Equal("frontend", extraConfig["guestinfo.appliance.role"]);
         Assert.Equal("TRUE", extraConfig["disk.EnableUUID"]);
+    }
+
+    [Fact]
+    public async Task A_plain_ovf_path_is_on_the_datastore_given_as_in_the_original()
+    {
+        var name = fixture.UniqueName("plain");
+        var local = TestPackages.WriteOvf(fixture.RootPath($"staging/{name}"), name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(1 << 20, seed: 12))], ["VM Network"]);
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(local)!))
+        {
+            await fixture.WriteDatastoreFileAsync($"appliances/{name}/{Path.GetFileName(file)}", File.ReadAllBytes(file));
+        }
+
+        var result = await fixture.Client.CallJsonAsync("deploy_ovf", new { ovf_path = $"appliances/{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore });
+
+        Assert.Equal(name, result.GetProperty("name").GetString());
+        Assert.True(await fixture.VmExistsAsync(name));
+        // The same relative path is not read from the server's file root without file:.
+        Assert.Contains("does not exist", await fixture.Client.CallErrorAsync("deploy_ovf",
+            new { ovf_path = $"staging/{name}/{name}.ovf", vm_name = fixture.UniqueName("not-local"), datastore = OvfOpsFixture.Datastore }));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class ExportTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
 
         var copy = fixture.UniqueName("copy");
         var deployed = await fixture.Client.CallJsonAsync("deploy_ovf",
-            new { ovf_path = $"exports/{source}/{source}.ovf", vm_name = copy, datastore = OvfOpsFixture.Datastore });
+            new { ovf_path = $"file:exports/{source}/{source}.ovf", vm_name = copy, datastore = OvfOpsFixture.Datastore });
         Assert.Equal(disk.Content, await ReadDiskOfAsync(copy));
         Assert.Equal(disk.Content.Length, deployed.GetProperty("bytes_uploaded").GetInt64());
     }
@@ -61,10 +61,10 @@ public sealed class ExportTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsFix
         Assert.Contains($"SHA256({source}-disk2.vmdk)= {Convert.ToHexStringLower(SHA256.HashData(disks[1].Content))}",
             Encoding.UTF8.GetString(entries[$"{source}.mf"]));
 
-        var networks = await fixture.Client.CallJsonAsync("list_ovf_networks", new { ovf_path = $"ovas/{source}.ova" });
+        var networks = await fixture.Client.CallJsonAsync("list_ovf_networks", new { ovf_path = $"file:ovas/{source}.ova" });
         Assert.Equal("VM Network", networks.GetProperty("networks")[0].GetProperty("name").GetString());
         var copy = fixture.UniqueName("ovacopy");
-        await fixture.Client.CallJsonAsync("deploy_ovf", new { ovf_path = $"ovas/{source}.ova", vm_name = copy, datastore = OvfOpsFixture.Datastore });
+        await fixture.Client.CallJsonAsync("deploy_ovf", new { ovf_path = $"file:ovas/{source}.ova", vm_name = copy, datastore = OvfOpsFixture.Datastore });
         Assert.Equal(disks[0].Content, await ReadDiskOfAsync(copy, index: 0));
         Assert.Equal(disks[1].Content, await ReadDiskOfAsync(copy, index: 1));
     }

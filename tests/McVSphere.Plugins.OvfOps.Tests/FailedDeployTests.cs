@@ -10,7 +10,7 @@ public sealed class FailedDeployTests(OvfOpsFixture fixture) : IClassFixture<Ovf
         var descriptor = TestPackages.WriteOvf(fixture.RootPath(name), name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 105))], ["VM Network"]);
         File.Delete(Path.Combine(Path.GetDirectoryName(descriptor)!, "disk1.vmdk"));
 
-        var error = await fixture.Client.CallErrorAsync("deploy_ovf", new { ovf_path = $"{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore });
+        var error = await fixture.Client.CallErrorAsync("deploy_ovf", new { ovf_path = $"file:{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore });
 
         Assert.Contains("disk1.vmdk", error);
         Assert.Contains("does not exist", error);
@@ -24,7 +24,7 @@ public sealed class FailedDeployTests(OvfOpsFixture fixture) : IClassFixture<Ovf
         TestPackages.WriteOvf(fixture.RootPath(name), name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 106))], ["VM Network"]);
 
         var error = await fixture.Client.CallErrorAsync("deploy_ovf",
-            new { ovf_path = $"{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore, network = "No Such Network" });
+            new { ovf_path = $"file:{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore, network = "No Such Network" });
 
         Assert.Contains("No Such Network", error);
         Assert.Contains("VM Network", error);
@@ -54,7 +54,7 @@ public sealed class FailedDeployTests(OvfOpsFixture fixture) : IClassFixture<Ovf
         var ova = TestPackages.Ova(name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(1 << 20, seed: 5))], ["VM Network"]);
         File.WriteAllBytes(fixture.RootPath($"{name}.ova"), ova[..(ova.Length / 2)]);
 
-        var error = await fixture.Client.CallErrorAsync("deploy_ovf", new { ovf_path = $"{name}.ova", vm_name = name, datastore = OvfOpsFixture.Datastore });
+        var error = await fixture.Client.CallErrorAsync("deploy_ovf", new { ovf_path = $"file:{name}.ova", vm_name = name, datastore = OvfOpsFixture.Datastore });
 
         Assert.Contains("disk1.vmdk", error);
         Assert.Contains("ended after", error);
@@ -68,7 +68,7 @@ public sealed class FailedDeployTests(OvfOpsFixture fixture) : IClassFixture<Ovf
         // A raw (flat) disk: vSphere's NFC accepts only streamOptimized VMDKs, so the host refuses the upload.
         TestPackages.WriteOvf(fixture.RootPath(name), name, [new TestDisk("disk1.vmdk", TestPackages.KnownBytes(64 << 10, seed: 109))], ["VM Network"]);
 
-        var error = await fixture.Client.CallErrorAsync("deploy_ovf", new { ovf_path = $"{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore });
+        var error = await fixture.Client.CallErrorAsync("deploy_ovf", new { ovf_path = $"file:{name}/{name}.ovf", vm_name = name, datastore = OvfOpsFixture.Datastore });
 
         Assert.Contains("disk1.vmdk", error);
         Assert.Contains("not a streamOptimized VMDK", error);
@@ -82,7 +82,7 @@ public sealed class FailedDeployTests(OvfOpsFixture fixture) : IClassFixture<Ovf
         TestPackages.WriteOvf(fixture.RootPath(name), name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 107))], ["VM Network"]);
 
         var error = await fixture.Client.CallErrorAsync("deploy_ovf",
-            new { ovf_path = $"{name}/{name}.ovf", vm_name = "DC0_H0_VM0", datastore = OvfOpsFixture.Datastore });
+            new { ovf_path = $"file:{name}/{name}.ovf", vm_name = "DC0_H0_VM0", datastore = OvfOpsFixture.Datastore });
 
         Assert.Contains("already exists", error);
     }
@@ -93,7 +93,7 @@ public sealed class FailedDeployTests(OvfOpsFixture fixture) : IClassFixture<Ovf
         var name = fixture.UniqueName("nods");
         TestPackages.WriteOvf(fixture.RootPath(name), name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 108))], ["VM Network"]);
 
-        var error = await fixture.Client.CallErrorAsync("deploy_ovf", new { ovf_path = $"{name}/{name}.ovf", vm_name = name, datastore = "LocalDS_9" });
+        var error = await fixture.Client.CallErrorAsync("deploy_ovf", new { ovf_path = $"file:{name}/{name}.ovf", vm_name = name, datastore = "LocalDS_9" });
 
         Assert.Contains("LocalDS_0", error);
         Assert.False(await fixture.VmExistsAsync(name));

@@ -11,7 +11,7 @@ public sealed class FileRootTests(OvfOpsFixture fixture) : IClassFixture<OvfOpsF
 
         var error = await fixture.Client.CallErrorAsync("deploy_ovf", new
         {
-            ovf_path = $"../{Path.GetFileName(fixture.Outside)}/{name}.ovf",
+            ovf_path = $"file:../{Path.GetFileName(fixture.Outside)}/{name}.ovf",
             vm_name = name,
             datastore = OvfOpsFixture.Datastore,
         });
@@ -84,7 +84,7 @@ public sealed class NoFileRootTests(OvfOpsFixture fixture) : IClassFixture<OvfOp
         var ovf = TestPackages.WriteOvf(fixture.RootPath(name), name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 103))], ["VM Network"]);
         await fixture.WriteDatastoreFileAsync($"{name}/{name}.ovf", File.ReadAllBytes(ovf));
 
-        var error = await client.CallErrorAsync("list_ovf_networks", new { ovf_path = ovf });
+        var error = await client.CallErrorAsync("list_ovf_networks", new { ovf_path = $"file:{ovf}" });
         var onDatastore = await client.CallJsonAsync("list_ovf_networks", new { ovf_path = $"{name}/{name}.ovf", datastore = OvfOpsFixture.Datastore });
         var uploaded = await client.CallJsonAsync("upload_to_datastore",
             new { datastore = OvfOpsFixture.Datastore, remote_path = $"{name}/inline.txt", content_base64 = Convert.ToBase64String("inline"u8) });

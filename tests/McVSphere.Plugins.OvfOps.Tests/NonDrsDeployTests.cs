@@ -34,7 +34,7 @@ public sealed class NonDrsDeployTests(NonDrsOvfOpsFixture fixture) : IClassFixtu
     {
         TestPackages.WriteOvf(fixture.RootPath($"sources/{name}"), name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(1 << 20, seed: 7))],
             ["VM Network"]);
-        return $"sources/{name}/{name}.ovf";
+        return $"file:sources/{name}/{name}.ovf";
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class OvfNetworkTests(OvfOpsFixture fixture) : IClassFixture<OvfOp
         var name = fixture.UniqueName("nets");
         TestPackages.WriteOvf(fixture.RootPath(name), name, [new TestDisk("disk1.vmdk", TestPackages.Vmdk(4096, seed: 109))], Networks);
 
-        var result = await fixture.Client.CallJsonAsync("list_ovf_networks", new { ovf_path = $"{name}/{name}.ovf" });
+        var result = await fixture.Client.CallJsonAsync("list_ovf_networks", new { ovf_path = $"file:{name}/{name}.ovf" });
 
         Assert.Equal(name, result.GetProperty("virtual_system").GetString());
         Assert.Equal(2, result.GetProperty("count").GetInt32());
@@ -33,6 +33,11 @@ public sealed class OvfNetworkTests(OvfOpsFixture fixture) : IClassFixture<OvfOp
         {
             Assert.Equal(Networks.Order(), result.GetProperty("networks").EnumerateArray().Select(network => network.GetProperty("name").GetString()).Order());
         }
+
+        // A plain path with no datastore is neither guessed to be local nor on some datastore: the error gives the forms.
+        var unplaced = await fixture.Client.CallErrorAsync("list_ovf_networks", new { ovf_path = $"nets/{name}.ova" });
+        Assert.Contains($"'[datastore] nets/{name}.ova'", unplaced);
+        Assert.Contains($"'file:nets/{name}.ova'", unplaced);
     }
 
     [Fact]

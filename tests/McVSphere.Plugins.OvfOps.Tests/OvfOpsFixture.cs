@@ -81,7 +81,7 @@ public class OvfOpsFixture : SimulatorHostFixture, IAsyncLifetime
     public async Task DeployAsync(string name, params TestDisk[] disks)
     {
         TestPackages.WriteOvf(RootPath($"sources/{name}"), name, disks, ["VM Network"]);
-        await Client.CallJsonAsync("deploy_ovf", new { ovf_path = $"sources/{name}/{name}.ovf", vm_name = name, datastore = Datastore });
+        await Client.CallJsonAsync("deploy_ovf", new { ovf_path = $"file:sources/{name}/{name}.ovf", vm_name = name, datastore = Datastore });
     }
 
     /// <summary>Whether a VM (or template) of that name exists, read through the tests' own client.</summary>
