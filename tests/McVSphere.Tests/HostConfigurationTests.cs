@@ -4,8 +4,8 @@ using Microsoft.Extensions.Configuration;
 namespace McVSphere.Tests;
 
 /// <summary>
-/// The host's configuration sources as a team moving from the original mcvsphere brings them: its .env file.
-/// Each test builds the configuration for its own directory and environment, so none touches the process's.
+/// The host's configuration sources as a team moving from the original mcvsphere brings them: its .env file and its YAML
+/// settings file. Each test builds the configuration for its own directory and environment, so none touches the process's.
 /// </summary>
 public sealed class HostConfigurationTests : IDisposable
 {
@@ -166,17 +166,88 @@ public sealed class HostConfigurationTests : IDisposable
         Assert.Contains("missing.env", problem);
     }
 
-    [Fact]
-    public void Precedence_is_dot_env_then_config_file_then_environment()
+    [Theory]
+    [InlineData("settings.json", """{ "MCP_PORT": "2222", "MCP_HOST": "10.0.0.2" }""")]
+    [InlineData("settings.yaml", "mcp_port: 2222\nmcp_host: 10.0.0.2\n")]
+    public void Precedence_is_dot_env_then_config_file_then_environment(string configFile, string content)
     {
         Write(".env", "MCP_PORT=1111\nMCP_HOST=10.0.0.1\nLOG_LEVEL=DEBUG\n");
-        Write("settings.json", """{ "MCP_PORT": "2222", "MCP_HOST": "10.0.0.2" }""");
+        Write(configFile, content);
 
-        var configuration = Build("settings.json", new() { ["MCP_PORT"] = "3333" });
+        var configuration = Build(configFile, new() { ["MCP_PORT"] = "3333" });
 
         Assert.Equal("3333", configuration["MCP_PORT"]);
         Assert.Equal("10.0.0.2", configuration["MCP_HOST"]);
         Assert.Equal("DEBUG", configuration["LOG_LEVEL"]);
+    }
+
+    [Fact]
+    public void A_yaml_config_file_takes_the_original_field_names()
+    {
+        Write("mcvsphere.yaml", """
+            # the original mcvsphere's settings
+            vcenter_host: vc.example.com
+            vcenter_user: svc-mcvsphere@vsphere.local
+            vcenter_password: "s3cret: with colon"
+            vcenter_insecure: true
+            vcenter_datacenter:
+            mcp_transport: streamable-http
+            mcp_port: 9090
+            log_level: ~
+            """);
+
+        var configuration = Build("mcvsphere.yaml");
+        var options = Options(configuration);
+
+        Assert.Equal("vc.example.com", options.VCenter!.Server);
+        Assert.Equal("svc-mcvsphere@vsphere.local", options.VCenter.User);
+        Assert.Equal("s3cret: with colon", options.VCenter.Password);
+        Assert.True(options.VCenter.Insecure);
+        Assert.Equal(McpTransportKind.StreamableHttp, options.Transport);
+        Assert.Equal(9090, options.HttpPort);
+        Assert.Null(configuration["VCENTER_DATACENTER"]);
+        Assert.Null(configuration["LOG_LEVEL"]);
+    }
+
+    [Fact]
+    public void A_config_file_whose_content_is_not_json_is_read_as_yaml()
+    {
+        Write("mcvsphere.conf", "mcp_port: 9090\nmcp_host: 'null'\n");
+
+        var configuration = Build("mcvsphere.conf");
+
+        Assert.Equal("9090", configuration["MCP_PORT"]);
+        Assert.Equal("null", configuration["MCP_HOST"]);
+    }
+
+    [Theory]
+    [InlineData("oauth:\n  client_secret: Sup3r-S3cret\n", "nested mapping")]
+    [InlineData("oauth_scopes:\n  - Sup3r-S3cret\n  - profile\n", "list")]
+    [InlineData("oauth_scopes: [Sup3r-S3cret, profile]\n", "list")]
+    public void A_nested_yaml_value_stops_start_up_naming_the_key(string nested, string what)
+    {
+        Write("mcvsphere.yml", "vcenter_host: vc.example.com\n" + nested);
+
+        var ex = Assert.Throws<HostConfigurationException>(() => Build("mcvsphere.yml"));
+
+        var problem = Assert.Single(ex.Problems);
+        Assert.StartsWith("--config: 'mcvsphere.yml': '", problem);
+        Assert.Contains(nested[..nested.IndexOf(':')], problem);
+        Assert.Contains("(line 2)", problem);
+        Assert.Contains(what, problem);
+        Assert.DoesNotContain("Sup3r-S3cret", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("vcenter_host: [unclosed\n", "not valid YAML: line 2")]
+    [InlineData("- vcenter_host\n- vcenter_user\n", "must be a mapping")]
+    public void A_yaml_file_that_is_no_flat_mapping_stops_start_up(string content, string expected)
+    {
+        Write("mcvsphere.yaml", content);
+
+        var ex = Assert.Throws<HostConfigurationException>(() => Build("mcvsphere.yaml"));
+
+        Assert.Contains(expected, Assert.Single(ex.Problems));
     }
 
     [Fact]
@@ -194,6 +265,7 @@ public sealed class HostConfigurationTests : IDisposable
 
     [Theory]
     [InlineData("settings.json", "{ \"MCP_PORT\": 9090,, }")]
+    [InlineData("settings.conf", "{ \"MCP_PORT\": 9090,, }")]
     public void A_config_file_meant_as_json_that_is_not_says_so(string name, string content)
     {
         Write(name, content);
@@ -206,9 +278,9 @@ public sealed class HostConfigurationTests : IDisposable
     [Fact]
     public void A_missing_config_file_is_named()
     {
-        var ex = Assert.Throws<HostConfigurationException>(() => Build("absent.json"));
+        var ex = Assert.Throws<HostConfigurationException>(() => Build("absent.yaml"));
 
-        Assert.Equal("--config: file 'absent.json' does not exist.", Assert.Single(ex.Problems));
+        Assert.Equal("--config: file 'absent.yaml' does not exist.", Assert.Single(ex.Problems));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace McVSphere.Host.Configuration;
 
 /// <summary>
 /// Builds the host's configuration from, lowest to highest precedence: appsettings.json beside the host, the .env file
-/// (<see cref="HostSettings.EnvFile"/>), the --config FILE (JSON), then environment
+/// (<see cref="HostSettings.EnvFile"/>), the --config FILE (JSON, or the original mcvsphere's YAML), then environment
 /// variables. Keys are the environment variable names, case-insensitive.
 /// </summary>
 public static class HostConfiguration
@@ -75,12 +75,36 @@ public static class HostConfiguration
         {
             throw new HostConfigurationException([$"--config: file '{configFile}' does not exist."]);
         }
-        var jsonError = JsonError(File.ReadAllText(fullPath));
-        if (jsonError is not null)
+        string text;
+        try
         {
-            throw new HostConfigurationException([$"--config: '{configFile}' is not valid JSON: {jsonError}"]);
+            text = File.ReadAllText(fullPath);
         }
-        builder.AddJsonFile(fullPath, optional: false);
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new HostConfigurationException([$"--config: '{configFile}' cannot be read: {ex.Message}"]);
+        }
+        var source = $"--config: '{configFile}'";
+        var extension = Path.GetExtension(fullPath).ToLowerInvariant();
+        var jsonError = extension is ".yaml" or ".yml" ? null : JsonError(text);
+        if (extension is ".json" || (extension is not (".yaml" or ".yml") && jsonError is null))
+        {
+            if (jsonError is not null)
+            {
+                throw new HostConfigurationException([$"{source} is not valid JSON: {jsonError}"]);
+            }
+            builder.AddJsonFile(fullPath, optional: false);
+            return;
+        }
+        // YAML by its extension, or content that is not JSON. A file meant as JSON is told so.
+        try
+        {
+            builder.AddInMemoryCollection(YamlSettingsFile.Parse(text, source)!);
+        }
+        catch (HostConfigurationException) when (jsonError is not null && text.TrimStart().StartsWith('{'))
+        {
+            throw new HostConfigurationException([$"{source} is not valid JSON: {jsonError}"]);
+        }
     }
 
     /// <summary>Why <paramref name="text"/> is not JSON as the configuration's JSON reader takes it, or null when it is.</summary>
