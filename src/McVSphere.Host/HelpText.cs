@@ -10,7 +10,7 @@ public static class HelpText
 {
     public static string Settings()
     {
-        var text = new StringBuilder("Settings (environment variables, or keys of appsettings.json / --config FILE):").AppendLine();
+        var text = new StringBuilder("Settings (environment variables, or keys of appsettings.json / .env / --config FILE; environment variables win):").AppendLine();
         foreach (var group in HostSettings.All.GroupBy(s => s.Group))
         {
             text.AppendLine().AppendLine($"  {group.Key}");

@@ -1,6 +1,6 @@
 namespace McVSphere.Host;
 
-/// <summary>The host's command line. Settings come from the environment and config files; flags only choose what to do.</summary>
+/// <summary>The host's command line. Settings come from the environment, .env and config files; flags only choose what to do.</summary>
 public sealed record HostCommandLine
 {
     public bool ShowHelp { get; init; }
@@ -22,7 +22,8 @@ public sealed record HostCommandLine
 
         Options:
           --simulator        start the bundled vCenter simulator on loopback and serve it (for trying it out)
-          --config FILE      read settings from a JSON file (keys are the environment variable names)
+          --config FILE      read settings from a JSON file (keys are the environment variable names) or
+                             the original mcvsphere's YAML file (.yaml/.yml: vcenter_host: vc.example.com)
           --list-plugins     list the plugins found and whether they load, then exit
           --list-tools       list every tool with its family and permission level, then exit
           --docs tools|configuration

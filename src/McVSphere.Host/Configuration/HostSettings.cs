@@ -68,6 +68,8 @@ public static class HostSettings
     public static readonly SettingDefinition SimulatorPath = new("MCVSPHERE_SIMULATOR_PATH", "Simulator", "Path of the simulator binary.", "simulator/mcvsphere-vcsim beside the host");
     public static readonly SettingDefinition SimulatorArguments = new("MCVSPHERE_SIMULATOR_ARGS", "Simulator", "Extra command-line flags for the simulator, e.g. \"-vm 50\".");
 
+    public static readonly SettingDefinition EnvFile = new("MCVSPHERE_ENV_FILE", "Configuration files", "File of KEY=VALUE lines read at start-up as the original mcvsphere read its .env (python-dotenv rules: # comments, export prefix, single or double quotes, ${NAME} expanded); a relative path is taken from the working directory. Its settings rank above appsettings.json and below --config FILE and environment variables. none reads no file. Read from the environment only.", ".env in the working directory, when there is one");
+
     /// <summary>All settings, in documentation order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -81,5 +83,6 @@ public static class HostSettings
         UrlAllow, UrlAllowNetworks,
         GuestCredentialsFile,
         Simulator, SimulatorPath, SimulatorArguments,
+        EnvFile,
     ];
 }

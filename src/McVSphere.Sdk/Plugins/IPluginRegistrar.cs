@@ -9,6 +9,6 @@ public interface IPluginRegistrar
     /// <summary>The host's service collection: add the services your tools take as constructor or method parameters.</summary>
     IServiceCollection Services { get; }
 
-    /// <summary>The host's configuration (environment variables, appsettings.json, --config file).</summary>
+    /// <summary>The host's configuration (environment variables, appsettings.json, .env, --config file).</summary>
     IConfiguration Configuration { get; }
 }
