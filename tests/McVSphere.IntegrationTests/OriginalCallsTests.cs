@@ -115,6 +115,41 @@ public class OriginalCallsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task The_original_dotenv_in_the_working_directory_configures_the_host_and_the_environment_wins()
+    {
+        var directory = Directory.CreateTempSubdirectory("mcvsphere-dotenv-").FullName;
+        try
+        {
+            var environment = new Dictionary<string, string?>(_simulator.HostEnvironment);
+            // The connection comes from the .env only; the environment's VCENTER_DATACENTER beats the file's.
+            File.WriteAllLines(Path.Combine(directory, ".env"),
+            [
+                "# as the original's docs write it",
+                $"VCENTER_HOST={environment["VCENTER_HOST"]}",
+                $"export VCENTER_USER='{environment["VCENTER_USER"]}'",
+                $"VCENTER_PASSWORD=\"{environment["VCENTER_PASSWORD"]}\"",
+                "VCENTER_DATACENTER=NoSuchDatacenter",
+            ]);
+            foreach (var name in new[] { "VCENTER_HOST", "VCENTER_USER", "VCENTER_PASSWORD" })
+            {
+                environment[name] = null;
+            }
+            environment["VCENTER_DATACENTER"] = "DC0";
+            await using var client = await HostProcess.StartStdioAsync(environment, workingDirectory: directory);
+
+            var info = await client.CallJsonAsync("get_vcenter_info");
+            var folder = await client.CallJsonAsync("create_folder", new { folder_name = "from-dotenv" });
+
+            Assert.Equal("VMware vCenter Server", info.GetProperty("name").GetString());
+            Assert.Equal("DC0/vm/from-dotenv", folder.GetProperty("path").GetString());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Each of <paramref name="names"/> is a property of <paramref name="element"/>.</summary>
     private static void AssertFields(JsonElement element, params string[] names)
     {

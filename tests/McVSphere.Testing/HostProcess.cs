@@ -11,10 +11,12 @@ public static class HostProcess
     /// <summary>Starts the host over stdio with <paramref name="environment"/> and returns a connected MCP client.</summary>
     /// <param name="environment">Settings for the host (null values unset inherited variables).</param>
     /// <param name="standardError">Receives each line the host writes on stderr (its logs).</param>
+    /// <param name="workingDirectory">The host's working directory (where it looks for a .env); default: the tests'.</param>
     public static async Task<McpClient> StartStdioAsync(
         IReadOnlyDictionary<string, string?> environment,
         Action<string>? standardError = null,
         McpClientOptions? clientOptions = null,
+        string? workingDirectory = null,
         CancellationToken cancellationToken = default)
     {
         var transport = new StdioClientTransport(new StdioClientTransportOptions
@@ -24,6 +26,7 @@ public static class HostProcess
             Arguments = [],
             EnvironmentVariables = environment.ToDictionary(),
             StandardErrorLines = standardError,
+            WorkingDirectory = workingDirectory,
             ShutdownTimeout = TimeSpan.FromSeconds(10),
         });
         return await McpClient.CreateAsync(transport, WithProtocolVersion(clientOptions), cancellationToken: cancellationToken);
