@@ -89,7 +89,10 @@ type taskSpec struct {
 	// lock is the object whose lock the operation expects to hold (the _this of the route, which the router
 	// holds for inline runs); nil for operations that lock what they touch themselves.
 	lock *types.ManagedObjectReference
-	run  func(ctx *simulator.Context) (types.AnyType, types.BaseMethodFault)
+	// before, when set, runs in the background after the delay and outside any lock (e.g. to wait for the answer to
+	// a VM question); a fault it returns ends the task and the operation is not run.
+	before func() types.BaseMethodFault
+	run    func(ctx *simulator.Context) (types.AnyType, types.BaseMethodFault)
 }
 
 // startTask creates a Task for spec and runs it, inline or in the background, returning the Task's reference.
@@ -111,7 +114,7 @@ func startTask(ctx *simulator.Context, spec taskSpec) types.ManagedObjectReferen
 		{Name: "info.state", Val: types.TaskInfoStateRunning},
 	})
 
-	if spec.delay <= 0 {
+	if spec.delay <= 0 && spec.before == nil {
 		res, err := safeRun(ctx, spec.run)
 		finishTask(task, res, err)
 		return task.Self
@@ -165,6 +168,13 @@ func (et *extTask) run(ctx *simulator.Context, task *simulator.Task, spec taskSp
 	et.executing = true
 	et.mu.Unlock()
 
+	if spec.before != nil {
+		if err := spec.before(); err != nil {
+			et.release()
+			finishTask(task, nil, err)
+			return
+		}
+	}
 	var res types.AnyType
 	var err types.BaseMethodFault
 	if spec.lock != nil {

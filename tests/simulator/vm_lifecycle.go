@@ -795,10 +795,13 @@ func (vmRoutes) ResetVMTask(ctx *simulator.Context, req *types.ResetVM_Task) soa
 }
 
 func (vmRoutes) ReconfigVMTask(ctx *simulator.Context, req *types.ReconfigVM_Task) soap.HasFault {
-	ref := delayStock(ctx, req.This, "ReconfigVM_Task", "VirtualMachine.reconfigure", false,
-		func(c *simulator.Context, vm *simulator.VirtualMachine) soap.HasFault {
-			return vm.ReconfigVMTask(c, req)
-		})
+	ref := lockedTrayReconfig(ctx, req)
+	if ref == nil {
+		ref = delayStock(ctx, req.This, "ReconfigVM_Task", "VirtualMachine.reconfigure", false,
+			func(c *simulator.Context, vm *simulator.VirtualMachine) soap.HasFault {
+				return vm.ReconfigVMTask(c, req)
+			})
+	}
 	if ref == nil {
 		return nil
 	}
