@@ -16,7 +16,7 @@ public sealed class CdromTools(IVSphereSession session)
 {
     [McpServerTool(Name = "attach_iso"), Description("Inserts an ISO image from a datastore into a VM's CD/DVD drive (the first one; a drive " +
         "is added on a free IDE slot when the VM has none). The drive connects now if the VM is powered on, and at every power-on. " +
-        "Returns the drive as vSphere reports it.")]
+        "An ISO already in the drive is replaced, even when the guest has locked the tray (vSphere's question is answered Yes). Returns the drive as vSphere reports it.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("insert ISO {iso_path} into the CD/DVD drive of VM '{vm_name}'")]
     public async Task<CdromDrives> AttachIso(
@@ -39,12 +39,13 @@ public sealed class CdromTools(IVSphereSession session)
         var change = devices.OfType<VirtualCdrom>().FirstOrDefault() is { } drive
             ? VirtualDeviceConfigSpec.Edit(drive with { Backing = iso, Connectable = connection })
             : VirtualDeviceConfigSpec.Add(NewDriveOnIde(vm.Name, devices, iso, connection));
-        var after = await session.Client.ChangeDevicesAsync(vm, [change], progress, $"Inserting {iso.FileName} into {vm.Name}", cancellationToken);
+        var after = await session.Client.ChangeMediaAsync(vm, [change], progress, $"Inserting {iso.FileName} into {vm.Name}", cancellationToken);
         return new CdromDrives(vm.Name, vm.PowerState, Drives(after));
     }
 
     [McpServerTool(Name = "detach_iso", Destructive = true, Idempotent = true), Description("Ejects the ISO image from every CD/DVD drive " +
-        "of a VM that holds one: the drive is left empty (client device) and disconnected. A VM with no ISO inserted is left as it is. " +
+        "of a VM that holds one: the drive is left empty (client device) and disconnected, even when the guest has locked the tray " +
+        "(vSphere asks whether to override the lock; the answer is Yes). A VM with no ISO inserted is left as it is. " +
         "Returns the drives as vSphere reports them.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("eject the ISO image from VM '{vm_name}'")]
@@ -69,7 +70,7 @@ public sealed class CdromTools(IVSphereSession session)
                 AllowGuestControl = drive.Connectable?.AllowGuestControl ?? true,
             },
         })).ToArray();
-        var after = await session.Client.ChangeDevicesAsync(vm, changes, progress, $"Ejecting the ISO from {vm.Name}", cancellationToken);
+        var after = await session.Client.ChangeMediaAsync(vm, changes, progress, $"Ejecting the ISO from {vm.Name}", cancellationToken);
         return new CdromDrives(vm.Name, vm.PowerState, Drives(after));
     }
 

@@ -174,7 +174,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         VirtualDeviceConnectInfo connection, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken)
     {
         var after = await session.Client.ChangeDevicesAsync(vm.Ref, changeVersion, [VirtualDeviceConfigSpec.Edit(serialPort with { Connectable = connection })],
-            progress, $"{(connection.Connected ? "Connecting" : "Disconnecting")} {serialPort.Label()} of {vm.Name}", cancellationToken);
+            progress, $"{(connection.Connected ? "Connecting" : "Disconnecting")} {serialPort.Label()} of {vm.Name}", answerQuestion: null, cancellationToken);
         return after.OfType<VirtualSerialPort>().FirstOrDefault(device => device.Key == serialPort.Key)
             ?? throw new ToolException(ToolErrorKind.NotSupported, $"VM '{vm.Name}' no longer shows {serialPort.Label()} after the change.");
     }

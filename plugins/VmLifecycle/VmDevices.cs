@@ -54,24 +54,38 @@ internal static class VmDevices
 
     /// <summary>
     /// Applies device changes in one ReconfigVM_Task, reporting its progress as MCP progress notifications and
-    /// cancelling it when the request is cancelled, then reads the VM's devices back.
+    /// cancelling it when the request is cancelled, then reads the VM's devices back. A question the VM asks meanwhile
+    /// is answered by <paramref name="answerQuestion"/>, else it ends the call with the question and its choices.
     /// </summary>
     /// <param name="changeVersion">The <c>config.changeVersion</c> the changes were computed from, so that vSphere refuses
     /// them if the VM changed meanwhile; null to apply them regardless.</param>
     /// <param name="operation">What is being done, for the progress messages.</param>
     public static async Task<IReadOnlyList<VirtualDevice>> ChangeDevicesAsync(this VSphereClient client, ManagedObjectReference vm, string? changeVersion,
         IReadOnlyList<VirtualDeviceConfigSpec> changes, IProgress<ProgressNotificationValue> progress, string operation,
-        CancellationToken cancellationToken)
+        Func<VirtualMachineQuestion, string?>? answerQuestion, CancellationToken cancellationToken)
     {
         var spec = new VirtualMachineConfigSpec { ChangeVersion = changeVersion, DeviceChange = changes };
-        await client.ReconfigureVmAsync(vm, spec, progress.ForVSphereTask(operation), cancellationToken).ConfigureAwait(false);
+        await client.ReconfigureVmAsync(vm, spec, progress.ForVSphereTask(operation), answerQuestion, cancellationToken).ConfigureAwait(false);
         var content = await client.Properties.RetrieveAsync(vm, DevicePath, cancellationToken).ConfigureAwait(false);
         return VirtualDevice.ListFrom(content["config.hardware.device"]);
     }
 
-    /// <summary>Applies device changes to a VM found by <see cref="VmLocator"/>; see the other overload.</summary>
+    /// <summary>Applies device changes to a VM found by <see cref="VmLocator"/>; a question the VM asks ends the call. See the other overload.</summary>
     public static Task<IReadOnlyList<VirtualDevice>> ChangeDevicesAsync(this VSphereClient client, LocatedVm vm,
         IReadOnlyList<VirtualDeviceConfigSpec> changes, IProgress<ProgressNotificationValue> progress, string operation,
         CancellationToken cancellationToken) =>
-        client.ChangeDevicesAsync(vm.Ref, vm.ChangeVersion, changes, progress, operation, cancellationToken);
+        client.ChangeDevicesAsync(vm.Ref, vm.ChangeVersion, changes, progress, operation, answerQuestion: null, cancellationToken);
+
+    /// <summary>
+    /// Changes the media of CD/DVD drives: as <see cref="ChangeDevicesAsync(VSphereClient, LocatedVm, IReadOnlyList{VirtualDeviceConfigSpec}, IProgress{ProgressNotificationValue}, string, CancellationToken)"/>,
+    /// but when the guest has locked a drive's tray, the question vSphere asks is answered Yes (override the lock):
+    /// taking the media out is what the caller asked for. Any other question ends the call.
+    /// </summary>
+    public static Task<IReadOnlyList<VirtualDevice>> ChangeMediaAsync(this VSphereClient client, LocatedVm vm,
+        IReadOnlyList<VirtualDeviceConfigSpec> changes, IProgress<ProgressNotificationValue> progress, string operation,
+        CancellationToken cancellationToken) =>
+        client.ChangeDevicesAsync(vm.Ref, vm.ChangeVersion, changes, progress, operation, OverrideCdromLock, cancellationToken);
+
+    private static string? OverrideCdromLock(VirtualMachineQuestion question) =>
+        question.Is(VirtualMachineQuestion.CdromLockedMessageId) ? question.ChoiceLabelled("Yes") : null;
 }

@@ -217,7 +217,7 @@ public sealed class VmTools(IVSphereSession session)
             return new ReconfiguredVm(await VmSummary.ReadAsync(client, vm.Ref, cancellationToken), [],
                 $"'{vm.Name}' already has these settings; nothing was changed.", AlreadyInState: true);
         }
-        await client.ReconfigureVmAsync(vm.Ref, spec, progress.ForVSphereTask($"Reconfiguring {vm.Name}"), cancellationToken);
+        await client.ReconfigureVmAsync(vm.Ref, spec, progress.ForVSphereTask($"Reconfiguring {vm.Name}"), cancellationToken: cancellationToken);
         return new ReconfiguredVm(await VmSummary.ReadAsync(client, vm.Ref, cancellationToken), changes, $"Reconfigured '{vm.Name}'.");
     }
 

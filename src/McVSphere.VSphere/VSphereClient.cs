@@ -138,17 +138,48 @@ public sealed class VSphereClient : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait and the task.</param>
     /// <exception cref="VimFaultException">The call or the task failed.</exception>
     /// <exception cref="VSphereTaskTimeoutException">The task did not finish in time.</exception>
-    public async Task<VimValue?> InvokeTaskAsync(
+    public Task<VimValue?> InvokeTaskAsync(
         string method,
         ManagedObjectReference target,
         IEnumerable<VimArgument>? arguments = null,
         IProgress<VSphereTaskProgress>? progress = null,
         TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        StartAndWaitAsync(method, target, arguments, progress, timeout, questions: null, cancellationToken);
+
+    /// <summary>
+    /// Calls a <c>*_Task</c> method of a VM and waits for the task as <see cref="InvokeTaskAsync"/> does, following the
+    /// VM's question (<c>runtime.question</c>) meanwhile, so that the wait never sits out its timeout on one: when the VM
+    /// asks, <paramref name="answerQuestion"/> gives the key of the choice to answer with (AnswerVM) and the wait goes on,
+    /// or null to stop waiting.
+    /// </summary>
+    /// <param name="method">The method, e.g. <c>ReconfigVM_Task</c>.</param>
+    /// <param name="vm">The VM it is called on.</param>
+    /// <param name="arguments">Its arguments, in parameter order.</param>
+    /// <param name="answerQuestion">Answers a question the caller's intent settles (e.g. overriding the guest's CD/DVD lock on eject); null answers none.</param>
+    /// <param name="progress">Receives the task's progress.</param>
+    /// <param name="timeout">How long to wait; see <see cref="InvokeTaskAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait and the task.</param>
+    /// <exception cref="VSphereVmQuestionException">The VM asks a question left unanswered; the task waits on in vCenter.</exception>
+    public Task<VimValue?> InvokeVmTaskAsync(
+        string method,
+        ManagedObjectReference vm,
+        IEnumerable<VimArgument>? arguments,
+        Func<VirtualMachineQuestion, string?>? answerQuestion,
+        IProgress<VSphereTaskProgress>? progress = null,
+        TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        return StartAndWaitAsync(method, vm, arguments, progress, timeout, new VmQuestionWatch(vm, answerQuestion), cancellationToken);
+    }
+
+    private async Task<VimValue?> StartAndWaitAsync(string method, ManagedObjectReference target, IEnumerable<VimArgument>? arguments,
+        IProgress<VSphereTaskProgress>? progress, TimeSpan? timeout, VmQuestionWatch? questions, CancellationToken cancellationToken)
     {
         var task = (await InvokeAsync(method, target, arguments, cancellationToken).ConfigureAwait(false))?.AsReference()
             ?? throw new VSphereException($"{method} returned no task.");
-        return await WaitForTaskAsync(task, progress, timeout, cancellationToken).ConfigureAwait(false);
+        return await _tasks.WaitAsync(task, progress, timeout, questions, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for a task started earlier; see <see cref="InvokeTaskAsync"/>.</summary>
@@ -157,7 +188,7 @@ public sealed class VSphereClient : IAsyncDisposable
         IProgress<VSphereTaskProgress>? progress = null,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        _tasks.WaitAsync(task, progress, timeout, cancellationToken);
+        _tasks.WaitAsync(task, progress, timeout, questions: null, cancellationToken);
 
     /// <summary>
     /// Waits, without polling (WaitForUpdatesEx), until the property at <paramref name="path"/> of <paramref name="obj"/>

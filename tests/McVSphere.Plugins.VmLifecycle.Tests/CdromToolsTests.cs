@@ -42,6 +42,30 @@ public sealed class CdromToolsTests(VmLifecycleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Swaps_and_ejects_past_a_tray_the_guest_has_locked_answering_vSpheres_question()
+    {
+        var name = await fixture.CreateBareVmAsync("iso-locked");
+        await fixture.PowerOnAsync(name);
+        await fixture.Client.CallJsonAsync("attach_iso", new { vm_name = name, iso_path = "[LocalDS_0] iso/first.iso" });
+        Assert.True(Assert.Single((await fixture.DevicesAsync(name)).OfType<VirtualCdrom>()).Connectable!.Connected);
+        // The test bed's hook: taking the media out of the drive now asks msg.cdromdisconnect.locked and waits.
+        await fixture.VSphere.ReconfigureVmAsync(await fixture.FindVmAsync(name), new VirtualMachineConfigSpec
+        {
+            ExtraConfig = [new OptionValue("vcsim.cdromLocked", "true")],
+        });
+
+        await fixture.Client.CallJsonAsync("attach_iso", new { vm_name = name, iso_path = "[LocalDS_0] iso/second.iso" });
+        var swapped = Assert.Single((await fixture.DevicesAsync(name)).OfType<VirtualCdrom>());
+        Assert.Equal("[LocalDS_0] iso/second.iso", Assert.IsType<VirtualCdromIsoBackingInfo>(swapped.Backing).FileName);
+
+        await fixture.Client.CallJsonAsync("detach_iso", new { vm_name = name });
+        var empty = Assert.Single((await fixture.DevicesAsync(name)).OfType<VirtualCdrom>());
+        Assert.IsType<VirtualCdromRemotePassthroughBackingInfo>(empty.Backing);
+        Assert.False(empty.Connectable!.Connected);
+        Assert.Null((await fixture.ReadVmAsync(name, "runtime.question"))["runtime.question"]);
+    }
+
+    [Fact]
     public async Task A_bare_iso_path_is_on_the_vms_own_datastore()
     {
         var name = await fixture.CreateBareVmAsync("iso-home");

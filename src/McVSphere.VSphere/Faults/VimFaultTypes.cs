@@ -19,6 +19,8 @@ public static class VimFaultTypes
     public const string NotAuthenticated = "NotAuthenticated";
     /// <summary>Another task is running on the object.</summary>
     public const string TaskInProgress = "TaskInProgress";
+    /// <summary>Another client changed or answered the same thing first (e.g. a VM question answered already).</summary>
+    public const string ConcurrentAccess = "ConcurrentAccess";
     /// <summary>A datastore file was not found.</summary>
     public const string FileNotFound = "FileNotFound";
     /// <summary>An object with that name already exists.</summary>

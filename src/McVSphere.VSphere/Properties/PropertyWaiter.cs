@@ -75,7 +75,8 @@ internal sealed partial class PropertyWaiter(
         }
         foreach (var content in current)
         {
-            foreach (var path in spec.PropSet.SelectMany(propertySpec => propertySpec.PathSet ?? []))
+            // A spec may watch objects of several types (a task and its VM): each gets its own type's paths.
+            foreach (var path in spec.PropSet.Where(propertySpec => propertySpec.Type == content.Ref.Type).SelectMany(propertySpec => propertySpec.PathSet ?? []))
             {
                 apply(path, content[path]);
             }

@@ -23,10 +23,12 @@ internal sealed partial class TaskWaiter(
     private static readonly TimeSpan CancelTaskTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan OutcomeTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Waits for <paramref name="task"/>; with <paramref name="questions"/>, also for the questions its VM asks meanwhile.</summary>
     public async Task<VimValue?> WaitAsync(
         ManagedObjectReference task,
         IProgress<VSphereTaskProgress>? progress,
         TimeSpan? timeout,
+        VmQuestionWatch? questions,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -38,7 +40,14 @@ internal sealed partial class TaskWaiter(
         {
             await session.RunAsync(async (ticket, token) =>
             {
-                await WaitInSessionAsync(ticket, task, state, token).ConfigureAwait(false);
+                await WaitInSessionAsync(ticket, task, state, questions, token).ConfigureAwait(false);
+                // The watch stops when the task ends or its VM asks a question: answer it as the caller decides
+                // (or report it) and follow the task again.
+                while (!state.IsFinished && questions?.Unanswered is { } question)
+                {
+                    await AnswerAsync(task, questions, question, questions.ChooseAnswer(task, question), token).ConfigureAwait(false);
+                    await WaitInSessionAsync(ticket, task, state, questions, token).ConfigureAwait(false);
+                }
                 return true;
             }, deadline.Token).ConfigureAwait(false);
         }
@@ -53,16 +62,45 @@ internal sealed partial class TaskWaiter(
         return state.Complete();
     }
 
-    private Task WaitInSessionAsync(SessionTicket ticket, ManagedObjectReference task, TaskState state, CancellationToken cancellationToken) =>
-        updates.WatchAsync(ticket, new PropertyFilterSpec
+    private Task WaitInSessionAsync(SessionTicket ticket, ManagedObjectReference task, TaskState state, VmQuestionWatch? questions,
+        CancellationToken cancellationToken)
+    {
+        var taskSpec = new PropertySpec { Type = "Task", PathSet = TaskState.WatchedPaths };
+        var spec = questions is null
+            ? new PropertyFilterSpec { PropSet = [taskSpec], ObjectSet = [new ObjectSpec { Obj = task }] }
+            : new PropertyFilterSpec
+            {
+                PropSet = [taskSpec, new PropertySpec { Type = questions.Vm.Type, PathSet = VmQuestionWatch.WatchedPaths }],
+                ObjectSet = [new ObjectSpec { Obj = task }, new ObjectSpec { Obj = questions.Vm }],
+            };
+        return updates.WatchAsync(ticket, spec, (path, value) =>
         {
-            PropSet = [new PropertySpec { Type = "Task", PathSet = TaskState.WatchedPaths }],
-            ObjectSet = [new ObjectSpec { Obj = task }],
-        }, state.Apply, () =>
+            if (questions?.Apply(path, value) != true)
+            {
+                state.Apply(path, value);
+            }
+        }, () =>
         {
             state.Publish();
-            return state.IsFinished;
+            return state.IsFinished || questions?.Unanswered is not null;
         }, cancellationToken);
+    }
+
+    /// <summary>Answers the VM's question; one answered meanwhile by someone else (ConcurrentAccess) is no error.</summary>
+    private async Task AnswerAsync(ManagedObjectReference task, VmQuestionWatch questions, VirtualMachineQuestion question, string choice,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await soap.CallAsync("AnswerVM", questions.Vm, [new VimArgument("questionId", question.Id), new VimArgument("answerChoice", choice)],
+                cancellationToken).ConfigureAwait(false);
+            LogAnswered(task, questions.Vm, question.Id, string.Join(", ", question.MessageIds), question.Choices.First(offered => offered.Key == choice).Label);
+        }
+        catch (VimFaultException fault) when (fault.FaultType == VimFaultTypes.ConcurrentAccess)
+        {
+            // Answered already: the task goes on as that answer decided.
+        }
+    }
 
     /// <summary>
     /// Asks vCenter to cancel the task, then follows it for a short while to learn what really became of it: vCenter
@@ -93,7 +131,7 @@ internal sealed partial class TaskWaiter(
             using var timeout = new CancellationTokenSource(OutcomeTimeout);
             await session.RunAsync(async (ticket, token) =>
             {
-                await WaitInSessionAsync(ticket, task, settled, token).ConfigureAwait(false);
+                await WaitInSessionAsync(ticket, task, settled, questions: null, token).ConfigureAwait(false);
                 return true;
             }, timeout.Token).ConfigureAwait(false);
             outcome = settled.OutcomeAfterCancel(out error);
@@ -111,6 +149,9 @@ internal sealed partial class TaskWaiter(
         LogCancelOutcome(task, cancellation.Message);
         return cancellation;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: answered question {QuestionId} of {Vm} ({MessageIds}) with {Choice}")]
+    private partial void LogAnswered(ManagedObjectReference task, ManagedObjectReference vm, string questionId, string messageIds, string choice);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {Task}: {Outcome}")]
     private partial void LogCancelOutcome(ManagedObjectReference task, string outcome);

@@ -36,10 +36,21 @@ public static class VirtualMachineMethods
     public static Task RebootGuestAsync(this VSphereClient client, ManagedObjectReference vm, CancellationToken cancellationToken = default) =>
         client.InvokeAsync("RebootGuest", vm, null, cancellationToken);
 
-    /// <summary>Changes a VM's configuration (ReconfigVM_Task): CPUs, memory, devices, extraConfig...</summary>
+    /// <summary>
+    /// Changes a VM's configuration (ReconfigVM_Task): CPUs, memory, devices, extraConfig... A question the VM asks
+    /// meanwhile (a media change on a drive whose tray the guest locked) is answered by <paramref name="answerQuestion"/>,
+    /// else reported at once (<see cref="VSphereVmQuestionException"/>).
+    /// </summary>
     public static Task ReconfigureVmAsync(this VSphereClient client, ManagedObjectReference vm, VirtualMachineConfigSpec spec,
-        IProgress<VSphereTaskProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        client.InvokeTaskAsync("ReconfigVM_Task", vm, [new VimArgument("spec", spec)], progress, cancellationToken: cancellationToken);
+        IProgress<VSphereTaskProgress>? progress = null, Func<VirtualMachineQuestion, string?>? answerQuestion = null,
+        CancellationToken cancellationToken = default) =>
+        client.InvokeVmTaskAsync("ReconfigVM_Task", vm, [new VimArgument("spec", spec)], answerQuestion, progress, cancellationToken: cancellationToken);
+
+    /// <summary>Answers the question a VM asks (AnswerVM) with the key of one of its choices.</summary>
+    /// <exception cref="VimFaultException">ConcurrentAccess: the question was answered already, or is not the VM's; InvalidArgument: the question does not offer the choice.</exception>
+    public static Task AnswerVmAsync(this VSphereClient client, ManagedObjectReference vm, string questionId, string answerChoice,
+        CancellationToken cancellationToken = default) =>
+        client.InvokeAsync("AnswerVM", vm, [new VimArgument("questionId", questionId), new VimArgument("answerChoice", answerChoice)], cancellationToken);
 
     /// <summary>Takes a snapshot (CreateSnapshot_Task) and returns it.</summary>
     public static async Task<ManagedObjectReference> CreateSnapshotAsync(this VSphereClient client, ManagedObjectReference vm, string name,
