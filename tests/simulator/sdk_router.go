@@ -120,6 +120,7 @@ func installSDKRouter(s *simulator.Service, r *simulator.Registry) {
 	front.Handle(vim25.Path, router)
 	front.Handle(vim25.Path+"/vimService", router)
 	front.HandleFunc("/about", router.about)
+	installVapiAPI(front, stock) // /api beside the stock /rest (vapi_api.go)
 	reflect.ValueOf(s.ServeMux).Elem().Set(reflect.ValueOf(front).Elem())
 }
 
