@@ -8,38 +8,47 @@ using McVSphere.VSphere.Http;
 namespace McVSphere.VSphere.Rest;
 
 /// <summary>
-/// Calls vCenter's vAPI REST endpoints under <c>/rest</c> over the client's HTTP pool (same TLS policy as SOAP). It logs
-/// in lazily (POST <c>/rest/com/vmware/cis/session</c> with basic authentication of the client's credentials), sends the
-/// session in the <c>vmware-api-session-id</c> header, logs in again once when the server answers 401, and logs out on
-/// dispose. Answers are <c>{"value": …}</c>; errors <c>{"type": …, "value": {"messages": […]}}</c>.
+/// Calls vCenter's vAPI REST endpoints over the client's HTTP pool (same TLS policy as SOAP): <c>/api</c>, which vCenter
+/// 7.0U2 and later serve, or else the older <c>/rest</c> (deprecated since 7.0U2, the only one before). Which one is
+/// found out once per session, at login: POST <c>/api/session</c> with basic authentication of the client's
+/// credentials, and POST <c>/rest/com/vmware/cis/session</c> when the server has no <c>/api</c> (404). The session goes
+/// in the <c>vmware-api-session-id</c> header; a 401 logs in again once; dispose logs out. <c>/api</c> answers are bare
+/// JSON, errors <c>{"error_type": …, "messages": […]}</c>; <c>/rest</c> answers are <c>{"value": …}</c>, errors
+/// <c>{"type": …, "value": {"messages": […]}}</c>.
 /// </summary>
 internal sealed class VapiRestClient : IAsyncDisposable
 {
     public const string SessionHeader = "vmware-api-session-id";
-    private const string SessionPath = "com/vmware/cis/session";
+
+    /// <summary>The vAPI error types are named as <c>/rest</c> names them, whichever endpoint answered.</summary>
+    private const string ErrorTypePrefix = "com.vmware.vapi.std.errors.";
+
+    private static readonly VapiCall ApiLogin = new(HttpMethod.Post, "session", null, "com/vmware/cis/session", null, "Logging in to the vAPI endpoint");
 
     private readonly VSphereHttp _http;
     private readonly VSphereConnectionOptions _options;
-    private readonly Uri _base;
+    private readonly Uri _apiBase;
+    private readonly Uri _restBase;
     private readonly Lock _gate = new();
-    private Task<string>? _login;
+    private Task<VapiSession>? _login;
 
     public VapiRestClient(VSphereHttp http, VSphereConnectionOptions options)
     {
         _http = http;
         _options = options;
-        _base = new Uri(http.SdkUri, "/rest/");
+        _apiBase = new Uri(http.SdkUri, "/api/");
+        _restBase = new Uri(http.SdkUri, "/rest/");
     }
 
     /// <summary>
-    /// Sends a request and returns the <c>value</c> of the answer (null when it has none). <paramref name="path"/> is
-    /// relative to <c>/rest/</c>, query included; <paramref name="operation"/> says what is being done, for errors.
+    /// Sends a call to the endpoint the server serves and returns its result (null when it has none).
     /// </summary>
     /// <exception cref="VapiException">The server answered with an error.</exception>
-    public async Task<JsonElement?> SendAsync(HttpMethod method, string path, JsonNode? body, string operation, CancellationToken cancellationToken)
+    public async Task<JsonElement?> SendAsync(VapiCall call, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(call);
         var session = await GetSessionAsync(cancellationToken).ConfigureAwait(false);
-        var (status, answer) = await ExchangeAsync(method, path, body, session, authorization: null, operation, cancellationToken).ConfigureAwait(false);
+        var (status, answer) = await ExchangeAsync(call, session.Endpoint, session.Id, authorization: null, cancellationToken).ConfigureAwait(false);
         if (status == HttpStatusCode.Unauthorized)
         {
             // The session expired or was ended: log in again (once for every caller that saw it die) and retry.
@@ -51,19 +60,19 @@ internal sealed class VapiRestClient : IAsyncDisposable
                 }
             }
             session = await GetSessionAsync(cancellationToken).ConfigureAwait(false);
-            (status, answer) = await ExchangeAsync(method, path, body, session, authorization: null, operation, cancellationToken).ConfigureAwait(false);
+            (status, answer) = await ExchangeAsync(call, session.Endpoint, session.Id, authorization: null, cancellationToken).ConfigureAwait(false);
         }
         if (status is >= HttpStatusCode.OK and < HttpStatusCode.Ambiguous)
         {
-            return answer is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("value", out var value) ? value : null;
+            return Result(session.Endpoint, answer);
         }
-        throw Error(status, answer, operation);
+        throw Error(status, answer, call.Operation);
     }
 
     /// <summary>Ends the session, if one was opened (best effort).</summary>
     public async ValueTask DisposeAsync()
     {
-        Task<string>? login;
+        Task<VapiSession>? login;
         lock (_gate)
         {
             login = _login;
@@ -76,8 +85,9 @@ internal sealed class VapiRestClient : IAsyncDisposable
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await ExchangeAsync(HttpMethod.Delete, SessionPath, null, login.Result, authorization: null, "Logging out of the vAPI session", timeout.Token)
-                .ConfigureAwait(false);
+            var session = login.Result;
+            await ExchangeAsync(ApiLogin with { Method = HttpMethod.Delete, Operation = "Logging out of the vAPI session" }, session.Endpoint, session.Id,
+                authorization: null, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception error) when (error is VSphereException or OperationCanceledException)
         {
@@ -85,9 +95,9 @@ internal sealed class VapiRestClient : IAsyncDisposable
         }
     }
 
-    private Task<string> GetSessionAsync(CancellationToken cancellationToken)
+    private Task<VapiSession> GetSessionAsync(CancellationToken cancellationToken)
     {
-        Task<string> login;
+        Task<VapiSession> login;
         lock (_gate)
         {
             if (_login is null || _login.IsFaulted || _login.IsCanceled)
@@ -99,30 +109,39 @@ internal sealed class VapiRestClient : IAsyncDisposable
         return login.WaitAsync(cancellationToken);
     }
 
-    private async Task<string> LoginAsync()
+    private async Task<VapiSession> LoginAsync()
     {
-        const string operation = "Logging in to the vAPI REST endpoint";
-        var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.User}:{_options.Password}"));
+        var credentials = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.User}:{_options.Password}")));
         using var timeout = new CancellationTokenSource(_http.RequestTimeout);
-        var (status, answer) = await ExchangeAsync(HttpMethod.Post, SessionPath, null, session: null,
-            new AuthenticationHeaderValue("Basic", credentials), operation, timeout.Token).ConfigureAwait(false);
+        var endpoint = VapiEndpoint.Api;
+        var (status, answer) = await ExchangeAsync(ApiLogin, endpoint, session: null, credentials, timeout.Token).ConfigureAwait(false);
+        if (status == HttpStatusCode.NotFound)
+        {
+            // No /api: a vCenter before 7.0U2.
+            endpoint = VapiEndpoint.Rest;
+            (status, answer) = await ExchangeAsync(ApiLogin, endpoint, session: null, credentials, timeout.Token).ConfigureAwait(false);
+        }
         if (status == HttpStatusCode.Unauthorized)
         {
             throw new VapiException(status, null, "vAPI login failed: the user name or password is incorrect.");
         }
         if (status is < HttpStatusCode.OK or >= HttpStatusCode.Ambiguous)
         {
-            throw Error(status, answer, operation);
+            throw Error(status, answer, ApiLogin.Operation);
         }
-        return answer is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("value", out var id) && id.GetString() is { Length: > 0 } session
-            ? session
-            : throw new VSphereException($"{operation} failed: the server answered without a session id.");
+        return Result(endpoint, answer) is { ValueKind: JsonValueKind.String } id && id.GetString() is { Length: > 0 } session
+            ? new VapiSession(session, endpoint)
+            : throw new VSphereException($"{ApiLogin.Operation} failed: the server answered without a session id.");
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement? Answer)> ExchangeAsync(HttpMethod method, string path, JsonNode? body, string? session,
-        AuthenticationHeaderValue? authorization, string operation, CancellationToken cancellationToken)
+    private async Task<(HttpStatusCode Status, JsonElement? Answer)> ExchangeAsync(VapiCall call, VapiEndpoint endpoint, string? session,
+        AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(_base, path));
+        var (uri, body) = endpoint == VapiEndpoint.Api
+            ? (new Uri(_apiBase, call.ApiPath), call.ApiBody)
+            : (new Uri(_restBase, call.RestPath), call.RestBody);
+        using var request = new HttpRequestMessage(call.Method, uri);
         request.Headers.Accept.ParseAdd("application/json");
         request.Headers.Authorization = authorization;
         if (session is not null)
@@ -146,11 +165,18 @@ internal sealed class VapiRestClient : IAsyncDisposable
         {
             if (deadline.IsCancellationRequested)
             {
-                throw _http.TimedOut(operation, error);
+                throw _http.TimedOut(call.Operation, error);
             }
-            throw _http.DescribeFailure(error, operation) ?? new VSphereException($"{operation} failed: {error.Message}", error);
+            throw _http.DescribeFailure(error, call.Operation) ?? new VSphereException($"{call.Operation} failed: {error.Message}", error);
         }
     }
+
+    /// <summary>The result of a successful answer: the answer itself from <c>/api</c>, its <c>value</c> from <c>/rest</c>.</summary>
+    private static JsonElement? Result(VapiEndpoint endpoint, JsonElement? answer) => endpoint switch
+    {
+        VapiEndpoint.Api => answer,
+        _ => answer is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("value", out var value) ? value : null,
+    };
 
     private static JsonElement? Parse(string text)
     {
@@ -173,21 +199,53 @@ internal sealed class VapiRestClient : IAsyncDisposable
     private static VapiException Error(HttpStatusCode status, JsonElement? answer, string operation)
     {
         string? type = null;
-        var messages = new List<string>();
+        JsonElement messageList = default;
         if (answer is { ValueKind: JsonValueKind.Object } root)
         {
-            type = root.TryGetProperty("type", out var typeElement) ? typeElement.GetString() : null;
-            if (root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object
-                && value.TryGetProperty("messages", out var list) && list.ValueKind == JsonValueKind.Array)
+            if (root.TryGetProperty("error_type", out var apiType) && apiType.GetString() is { Length: > 0 } apiName)
             {
-                messages.AddRange(list.EnumerateArray()
-                    .Select(message => message.ValueKind == JsonValueKind.String ? message.GetString()
-                        : message.TryGetProperty("default_message", out var text) ? text.GetString() : null)
-                    .OfType<string>());
+                // /api: {"error_type": "NOT_FOUND", "messages": [...]}
+                type = ErrorTypePrefix + apiName.ToLowerInvariant();
+                root.TryGetProperty("messages", out messageList);
+            }
+            else
+            {
+                // /rest: {"type": "com.vmware.vapi.std.errors.not_found", "value": {"messages": [...]}}
+                type = root.TryGetProperty("type", out var restType) ? restType.GetString() : null;
+                if (root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object)
+                {
+                    value.TryGetProperty("messages", out messageList);
+                }
             }
         }
+        var messages = messageList.ValueKind == JsonValueKind.Array
+            ? messageList.EnumerateArray()
+                .Select(message => message.ValueKind == JsonValueKind.String ? message.GetString()
+                    : message.ValueKind == JsonValueKind.Object && message.TryGetProperty("default_message", out var text) ? text.GetString() : null)
+                .OfType<string>()
+                .ToArray()
+            : [];
         var reason = type?[(type.LastIndexOf('.') + 1)..].Replace('_', ' ') ?? $"HTTP {(int)status} {status}";
         return new VapiException(status, type,
-            $"{operation} failed: {reason}{(messages.Count > 0 ? " (" + string.Join(" ", messages) + ")" : "")}.");
+            $"{operation} failed: {reason}{(messages.Length > 0 ? " (" + string.Join(" ", messages) + ")" : "")}.");
     }
+
+    private sealed record VapiSession(string Id, VapiEndpoint Endpoint);
 }
+
+/// <summary>Which vAPI REST endpoint a server serves.</summary>
+internal enum VapiEndpoint
+{
+    /// <summary><c>/api</c>: vCenter 7.0U2 and later.</summary>
+    Api,
+
+    /// <summary><c>/rest</c> only: vCenter before 7.0U2.</summary>
+    Rest,
+}
+
+/// <summary>
+/// One vAPI call as each endpoint spells it: <c>/api</c> paths take ids bare and <c>?action=</c>, and bodies are the spec
+/// itself; <c>/rest</c> paths take <c>id:</c> ids and <c>?~action=</c>, and wrap specs (<c>{"create_spec": …}</c>).
+/// Paths are relative to <c>/api/</c> and <c>/rest/</c>, query included; <c>Operation</c> says what is being done, for errors.
+/// </summary>
+internal sealed record VapiCall(HttpMethod Method, string ApiPath, JsonNode? ApiBody, string RestPath, JsonNode? RestBody, string Operation);
