@@ -67,6 +67,7 @@ public sealed class DatastoreFileTools(IVSphereSession session, LocalFileRoot fi
         "server's file root (MCVSPHERE_FILE_ROOT; an existing file is replaced), or else returned inline — as text when it is UTF-8, " +
         "else base64 — if it is at most max_memory_mb. Returns datastore, path, size_bytes, and saved_to or encoding (utf-8|base64) and content.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
+    [Change("download [{datastore}] {path}, writing it to the server's file root when save_to is given (replacing a file there)")]
     public async Task<DownloadedDatastoreFile> DownloadFromDatastore(
         [Description("The datastore's name.")] string datastore,
         [Description("The file, relative to the datastore's root, e.g. 'logs/vmware.log'.")] string path,

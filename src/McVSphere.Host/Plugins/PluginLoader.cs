@@ -193,7 +193,19 @@ public sealed class PluginLoader(IConfiguration configuration, ILogger<PluginLoa
             }
             urlSources[parameter.Name!] = urlSource.Level;
         }
-        return new ToolDescriptor(name, family, permission.Level, method, method.GetCustomAttribute<ChangeAttribute>(), urlSources);
+        // Dry runs and confirmations rest on [Change]: a plugin author must not be able to forget it.
+        var change = method.GetCustomAttribute<ChangeAttribute>();
+        var tool = $"tool '{name}' ({method.DeclaringType?.Name}.{method.Name})";
+        if (change is null && permission.Level != PermissionLevel.ReadOnly && !method.GetCustomAttribute<McpServerToolAttribute>()!.ReadOnly)
+        {
+            throw new PluginLoadException($"{tool} needs {permission.Level.ToWireName()} but declares no [Change]: say what it changes " +
+                "([Change(\"...\")]), or mark it [McpServerTool(ReadOnly = true)] if it changes nothing");
+        }
+        if (change is not null && permission.Level == PermissionLevel.ReadOnly)
+        {
+            throw new PluginLoadException($"{tool} declares [Change] at READ_ONLY, the level of tools that change nothing: give it the level its change needs");
+        }
+        return new ToolDescriptor(name, family, permission.Level, method, change, urlSources);
     }
 
     private static ResourceDescriptor DescribeResource(MethodInfo method, string family) =>
