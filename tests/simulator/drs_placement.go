@@ -21,7 +21,8 @@ package main
 //
 // The default inventory gains clusters without DRS: -nodrs-cluster (default 1) per datacenter, named
 // <datacenter>_NC<n>, each with -nodrs-cluster-host hosts (default 2, named <cluster>_H<n>), no VMs, every datastore
-// of the datacenter mounted and every distributed switch joined, like the model's own cluster hosts.
+// of the datacenter mounted and every distributed switch joined, like the model's own cluster hosts. An ESXi host
+// (-esx) has no clusters: none are added.
 
 import (
 	"context"

@@ -28,6 +28,7 @@ package main
 // capability says so. Otherwise powered-on VMs on the host are powered off (as a real reboot or shutdown does);
 // a reboot sets runtime.bootTime to now and leaves the host poweredOn; a shutdown sets runtime.powerState (and
 // summary.runtime.powerState) to poweredOff. The -task-delay flag delays these tasks (hosts have no extraConfig).
+// In ESX mode (-esx, esx_mode.go) the host then goes down: the endpoint stops answering, as hostd does.
 
 import (
 	"net"
@@ -432,6 +433,11 @@ func startHostPowerTask(ctx *simulator.Context, ref types.ManagedObjectReference
 		delay:  *taskDelayFlag,
 		run: func(ctx *simulator.Context) (types.AnyType, types.BaseMethodFault) {
 			return nil, hostPowerOp(ctx, ref, force, shutdown)
+		},
+		done: func(ctx *simulator.Context, err types.BaseMethodFault) {
+			if err == nil {
+				esxHostPowered(ctx, ref, shutdown) // in ESX mode the host goes down (esx_mode.go)
+			}
 		},
 	}
 	if shutdown {

@@ -39,7 +39,12 @@ func main() {
 	username := flag.String("username", "user", "login user name")
 	password := flag.String("password", "pass", "login password")
 	idle := flag.Duration("session-idle", 30*time.Minute, "expire sessions idle for this long, as vCenter does after 30 minutes (0: never)")
+	esxMode := flag.Bool("esx", false, "be one ESXi host (govmomi's ESX model: apiType HostAgent, ha-datacenter, ha-host; no vAPI) instead of a vCenter")
 	flag.Parse()
+
+	if *esxMode {
+		model = esxModel(model)
+	}
 
 	// The stock model writes five files per VM; the caller should point TMPDIR at a tmpfs for speed.
 	if err := model.Create(); err != nil {
@@ -64,6 +69,24 @@ func main() {
 	}
 
 	waitForShutdown()
+}
+
+// esxModel is govmomi's ESX model with the counts of the parsed model that an ESXi host has (VMs, datastores); the
+// vCenter-only counts (datacenters, clusters, standalone hosts, port groups, folders, pools) do not apply.
+func esxModel(parsed *simulator.Model) *simulator.Model {
+	model := simulator.ESX()
+	model.Machine = parsed.Machine
+	model.Datastore = parsed.Datastore
+	vcenterOnly := map[string]bool{
+		"dc": true, "cluster": true, "host-per-cluster": true, "standalone-host": true, "pg": true, "folder": true,
+		"pool": true, "nodrs-cluster": true, "nodrs-cluster-host": true, "opaque-network": true, "vapi-api": true,
+	}
+	flag.Visit(func(f *flag.Flag) {
+		if vcenterOnly[f.Name] {
+			fmt.Fprintf(os.Stderr, "-%s does not apply to an ESXi host (-esx): ignored\n", f.Name)
+		}
+	})
+	return model
 }
 
 // waitForShutdown returns on SIGINT, SIGTERM or when stdin reaches end of file, so that a parent that dies

@@ -3,7 +3,7 @@ package main
 // NSX opaque networks: -opaque-network N puts N OpaqueNetworks (DC<d>_NSX<n>, id ls-dc<d>_nsx<n>, type nsx.LogicalSwitch) in each
 // datacenter's network folder, with the stock Folder.AddOpaqueNetwork. Their summary is an OpaqueNetworkSummary
 // (opaqueNetworkId, opaqueNetworkType) in a property declared NetworkSummary, which is what makes reads of
-// summary.opaqueNetworkId fail on vCenter (see property_paths.go). They are attached to no host.
+// summary.opaqueNetworkId fail on vCenter (see property_paths.go). They are attached to no host. None in ESX mode.
 
 import (
 	"flag"
@@ -20,6 +20,9 @@ var opaqueNetworks int
 func init() {
 	flag.IntVar(&opaqueNetworks, "opaque-network", 0, "NSX opaque networks per datacenter")
 	extensions = append(extensions, func(model *simulator.Model) {
+		if simulator.Map.IsESX() {
+			return // opaque networks come from NSX through vCenter
+		}
 		for _, obj := range simulator.Map.All("Datacenter") {
 			folder, ok := simulator.Map.Get(obj.(*simulator.Datacenter).NetworkFolder).(*simulator.Folder)
 			if !ok {

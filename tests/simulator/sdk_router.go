@@ -108,6 +108,7 @@ func init() {
 // handlers are registered and before the server starts: the http.Server already holds s.ServeMux (a pointer), so
 // the mux value is replaced in place by a new mux that sends /sdk to the router and everything else to a copy of
 // the old mux. Handlers registered later on s.ServeMux still work (longest pattern wins, "/" is the fallback).
+// In ESX mode (esx_mode.go) there is no vAPI and the front mux sits behind the gate that drops a down host's requests.
 func installSDKRouter(s *simulator.Service, r *simulator.Registry) {
 	// The mux values are copied with reflect (go vet rejects copying a value that contains a lock; here nothing
 	// holds the lock: the server has not started).
@@ -120,8 +121,18 @@ func installSDKRouter(s *simulator.Service, r *simulator.Registry) {
 	front.Handle(vim25.Path, router)
 	front.Handle(vim25.Path+"/vimService", router)
 	front.HandleFunc("/about", router.about)
+	if r.IsESX() {
+		installESXMode(s, r, s.ServeMux, front) // no vAPI; the host can go down (esx_mode.go)
+		return
+	}
+	setCurrentESX(nil)
 	installVapiAPI(front, stock) // /api beside the stock /rest (vapi_api.go)
-	reflect.ValueOf(s.ServeMux).Elem().Set(reflect.ValueOf(front).Elem())
+	setServeMux(s.ServeMux, front)
+}
+
+// setServeMux replaces the contents of the mux dst (which a server holds) by those of src.
+func setServeMux(dst, src *http.ServeMux) {
+	reflect.ValueOf(dst).Elem().Set(reflect.ValueOf(src).Elem())
 }
 
 type sdkRouter struct {

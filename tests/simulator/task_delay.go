@@ -93,6 +93,9 @@ type taskSpec struct {
 	// a VM question); a fault it returns ends the task and the operation is not run.
 	before func() types.BaseMethodFault
 	run    func(ctx *simulator.Context) (types.AnyType, types.BaseMethodFault)
+	// done, when set, runs once the task has ended with the operation's result (not when cancelled), after the final
+	// state is published; ctx is the one run got.
+	done func(ctx *simulator.Context, err types.BaseMethodFault)
 }
 
 // startTask creates a Task for spec and runs it, inline or in the background, returning the Task's reference.
@@ -117,6 +120,7 @@ func startTask(ctx *simulator.Context, spec taskSpec) types.ManagedObjectReferen
 	if spec.delay <= 0 && spec.before == nil {
 		res, err := safeRun(ctx, spec.run)
 		finishTask(task, res, err)
+		spec.ended(ctx, err)
 		return task.Self
 	}
 
@@ -172,6 +176,7 @@ func (et *extTask) run(ctx *simulator.Context, task *simulator.Task, spec taskSp
 		if err := spec.before(); err != nil {
 			et.release()
 			finishTask(task, nil, err)
+			spec.ended(ctx, err)
 			return
 		}
 	}
@@ -184,6 +189,13 @@ func (et *extTask) run(ctx *simulator.Context, task *simulator.Task, spec taskSp
 	}
 	et.release()
 	finishTask(task, res, err)
+	spec.ended(ctx, err)
+}
+
+func (spec *taskSpec) ended(ctx *simulator.Context, err types.BaseMethodFault) {
+	if spec.done != nil {
+		spec.done(ctx, err)
+	}
 }
 
 func (et *extTask) finishCanceled(task *simulator.Task) {
