@@ -89,3 +89,20 @@ public sealed class SingleHostFixture : HostAdminFixture
 
     protected override string[] SimulatorFlags => ["-cluster", "0", "-nodrs-cluster", "0", "-standalone-host", "1", "-task-delay", "1s"];
 }
+
+/// <summary>
+/// An ESXi host reached directly (the test bed's <c>-esx</c>: about.apiType HostAgent, one host, no vCenter): the server
+/// is the host, so a reboot or shutdown takes the connection down with it. A reboot keeps it down 2 s.
+/// </summary>
+public sealed class EsxiDirectFixture : HostAdminFixture
+{
+    protected override string[] SimulatorFlags => ["-esx", "-esx-reboot-downtime", "2s"];
+
+    /// <summary>The test bed's boot state ("up", "down" while rebooting, "off" once shut down), once it is <paramref name="state"/> or after 2 minutes.</summary>
+    public async Task<(string State, int Boots)> WaitForHostStateAsync(string state)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
+        using var boot = JsonDocument.Parse(await http.GetStringAsync(new Uri(Simulator.Url, $"/vcsim/esx-boot?wait=120s&state={state}")));
+        return (boot.RootElement.GetProperty("state").GetString()!, boot.RootElement.GetProperty("boots").GetInt32());
+    }
+}

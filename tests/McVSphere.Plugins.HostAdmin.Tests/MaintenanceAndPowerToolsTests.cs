@@ -76,6 +76,8 @@ public sealed class MaintenanceAndPowerToolsTests(MultiHostFixture fixture)
             var reboot = await fixture.Client.CallJsonAsync("reboot_host", new { host_name = MaintenanceHost });
 
             Assert.False(reboot.GetProperty("forced").GetBoolean());
+            Assert.Equal("completed", reboot.GetProperty("status").GetString());
+            Assert.StartsWith("task-", reboot.GetProperty("task").GetString());
             var bootedBefore = reboot.GetProperty("before").GetProperty("boot_time").GetDateTimeOffset();
             var bootedAfter = reboot.GetProperty("after").GetProperty("boot_time").GetDateTimeOffset();
             Assert.True(bootedAfter > bootedBefore, $"boot time {bootedBefore:O} → {bootedAfter:O}");

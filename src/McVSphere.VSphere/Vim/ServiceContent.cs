@@ -34,6 +34,9 @@ public sealed record AboutInfo(
         about.GetString("apiType") ?? "",
         about.GetString("apiVersion") ?? "",
         about.GetString("instanceUuid"));
+
+    /// <summary>Whether the server is an ESXi host reached directly (<see cref="ApiType"/> "HostAgent"), not vCenter.</summary>
+    public bool IsHostAgent => ApiType == "HostAgent";
 }
 
 /// <summary>

@@ -14,7 +14,7 @@ public sealed record HostConfigManager(ManagedObjectReference? ServiceSystem, Ma
 
 /// <summary>
 /// Typed calls of HostSystem methods (maintenance mode, reboot, shutdown) and of the host's HostServiceSystem and
-/// HostDateTimeSystem. The <c>*_Task</c> ones wait for the task, report its progress, cancel it when the token fires,
+/// HostDateTimeSystem. The <c>*_Task</c> ones wait for the task (reboot and shutdown only through vCenter), report its progress, cancel it when the token fires,
 /// and throw its fault (<see cref="VimFaultException"/>).
 /// </summary>
 public static class HostSystemMethods
@@ -103,13 +103,43 @@ public static class HostSystemMethods
         IProgress<VSphereTaskProgress>? progress = null, TimeSpan? waitTimeout = null, CancellationToken cancellationToken = default) =>
         client.InvokeTaskAsync("ExitMaintenanceMode_Task", host, [new VimArgument("timeout", timeoutSeconds)], progress, waitTimeout, cancellationToken);
 
-    /// <summary>Reboots a host (RebootHost_Task); without <paramref name="force"/>, only a host in maintenance mode (else InvalidState).</summary>
-    public static Task RebootHostAsync(this VSphereClient client, ManagedObjectReference host, bool force,
+    /// <summary>
+    /// Reboots a host (RebootHost_Task); without <paramref name="force"/>, only a host in maintenance mode (else InvalidState).
+    /// Waits for the task through vCenter; connected to the ESXi host itself, returns once it has accepted the task (see
+    /// <see cref="HostPowerTask"/>).
+    /// </summary>
+    public static Task<HostPowerTask> RebootHostAsync(this VSphereClient client, ManagedObjectReference host, bool force,
         IProgress<VSphereTaskProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        client.InvokeTaskAsync("RebootHost_Task", host, [new VimArgument("force", force)], progress, cancellationToken: cancellationToken);
+        client.RunHostPowerTaskAsync("RebootHost_Task", host, force, progress, cancellationToken);
 
-    /// <summary>Shuts a host down (ShutdownHost_Task); without <paramref name="force"/>, only a host in maintenance mode (else InvalidState).</summary>
-    public static Task ShutdownHostAsync(this VSphereClient client, ManagedObjectReference host, bool force,
+    /// <summary>
+    /// Shuts a host down (ShutdownHost_Task); without <paramref name="force"/>, only a host in maintenance mode (else InvalidState).
+    /// Waits as <see cref="RebootHostAsync"/> does.
+    /// </summary>
+    public static Task<HostPowerTask> ShutdownHostAsync(this VSphereClient client, ManagedObjectReference host, bool force,
         IProgress<VSphereTaskProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        client.InvokeTaskAsync("ShutdownHost_Task", host, [new VimArgument("force", force)], progress, cancellationToken: cancellationToken);
+        client.RunHostPowerTaskAsync("ShutdownHost_Task", host, force, progress, cancellationToken);
+
+    private static async Task<HostPowerTask> RunHostPowerTaskAsync(this VSphereClient client, string method, ManagedObjectReference host,
+        bool force, IProgress<VSphereTaskProgress>? progress, CancellationToken cancellationToken)
+    {
+        var content = await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var task = (await client.InvokeAsync(method, host, [new VimArgument("force", force)], cancellationToken).ConfigureAwait(false))?.AsReference()
+            ?? throw new VSphereException($"{method} returned no task.");
+        if (content.About.IsHostAgent)
+        {
+            return new HostPowerTask(task, Completed: false);
+        }
+        await client.WaitForTaskAsync(task, progress, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new HostPowerTask(task, Completed: true);
+    }
 }
+
+/// <summary>
+/// A reboot or shutdown the host was given. Through vCenter the task has completed. Connected to the ESXi host itself
+/// (<see cref="AboutInfo.IsHostAgent"/>) it has only been accepted: the server this client talks to is the host going
+/// down, which drops the connection and, after a reboot, the session and its tasks, so the task's end cannot be seen.
+/// </summary>
+/// <param name="Task">The RebootHost_Task or ShutdownHost_Task task.</param>
+/// <param name="Completed">Whether the task was waited for to its end (through vCenter), not only accepted (ESXi directly).</param>
+public sealed record HostPowerTask(ManagedObjectReference Task, bool Completed);
