@@ -1,10 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"fmt"
-	"strings"
-
 	"github.com/vmware/govmomi/simulator"
 )
 
@@ -21,10 +17,5 @@ func registerExtensions(model *simulator.Model) {
 }
 
 func certificateSHA256(server *simulator.Server) string {
-	sum := sha256.Sum256(server.Certificate().Raw)
-	parts := make([]string, len(sum))
-	for i, b := range sum {
-		parts[i] = fmt.Sprintf("%02X", b)
-	}
-	return strings.Join(parts, ":")
+	return vsphereThumbprint(sha256Sum(server.Certificate().Raw))
 }

@@ -24,9 +24,11 @@ package main
 // directory without the owner write bit. Errors from the host filesystem map to FileNotFound, FileAlreadyExists,
 // NotAFile, NotADirectory, DirectoryNotEmpty or GuestPermissionDenied, always naming the guest path.
 //
-// File transfers: InitiateFileTransferToGuest/FromGuest return "<scheme>://*/guestFile?id=<n>&token=<hex>", where
-// the scheme is the simulator's own (http, or https with -tls) and "*" stands for the host:port the client called,
-// as vSphere documents. The client sends PUT (upload: the body must be exactly fileSize bytes; the URL is invalid
+// File transfers: InitiateFileTransferToGuest/FromGuest return a URL on the ESXi host, as vCenter does: in vCenter mode
+// "https://127.0.0.1:<port>/guestFile?id=<n>&token=<hex>" on the hosts' endpoint (host_endpoint.go, its own
+// certificate: HostSystem summary.config.sslThumbprint); in ESX mode "<scheme>://*/guestFile?id=<n>&token=<hex>",
+// where the scheme is the simulator's own (http, or https with -tls) and "*" stands for the host:port the client
+// called, as vSphere documents. The client sends PUT (upload: the body must be exactly fileSize bytes; the URL is invalid
 // after a successful PUT, as vSphere documents) or GET/HEAD (download, with Range support, reusable) there without
 // a session cookie. URLs expire after 30 minutes. Answers: 200, 400 (size mismatch), 403 (unknown, expired or used
 // URL), 405 (wrong method), 409 (VM no longer powered on with tools running, a concurrent PUT, or the target was
@@ -557,13 +559,19 @@ func (c *guestCall) attributes(host string, fi os.FileInfo) *types.GuestPosixFil
 	return attrs
 }
 
-// registerTransfer records a transfer and returns its URL.
-func (g *guestOps) registerTransfer(t *guestTransfer) string {
+// serve registers the transfer endpoint on mux (the hosts' endpoint, or the server's mux in ESX mode), once.
+func (g *guestOps) serve(mux *http.ServeMux) {
 	g.serveOnce.Do(func() {
-		if g.svc != nil && g.svc.ServeMux != nil {
-			g.svc.ServeMux.HandleFunc(guestTransferPath, g.serveTransfer)
+		if mux != nil {
+			mux.HandleFunc(guestTransferPath, g.serveTransfer)
 		}
 	})
+}
+
+// registerTransfer records a transfer and returns its URL.
+func (g *guestOps) registerTransfer(t *guestTransfer) string {
+	site := transferSiteOf(g.svc)
+	g.serve(site.mux)
 	token := make([]byte, 16)
 	_, _ = rand.Read(token)
 
@@ -581,11 +589,7 @@ func (g *guestOps) registerTransfer(t *guestTransfer) string {
 	g.transfers[t.id] = t
 	g.mu.Unlock()
 
-	scheme := "https"
-	if g.svc != nil && g.svc.Listen != nil && g.svc.Listen.Scheme != "" {
-		scheme = g.svc.Listen.Scheme
-	}
-	return fmt.Sprintf("%s://*%s?id=%s&token=%s", scheme, guestTransferPath, t.id, t.token)
+	return fmt.Sprintf("%s://%s%s?id=%s&token=%s", site.scheme, site.host, guestTransferPath, t.id, t.token)
 }
 
 // serveTransfer is the /guestFile endpoint.

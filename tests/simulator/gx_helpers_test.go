@@ -65,6 +65,7 @@ func gxStart(t *testing.T, useTLS bool) *gxEnv {
 			fm.g.close()
 		}
 		server.Close()
+		closeHostEndpoint(model.Service)
 		model.Remove()
 		cancel()
 	})
@@ -114,17 +115,27 @@ func (e *gxEnv) powerOff(vm *object.VirtualMachine) {
 	}
 }
 
-// resolve replaces the "*" host of a transfer URL with the server's host:port.
+// hosts is the ESXi hosts' endpoint of the server (host_endpoint.go).
+func (e *gxEnv) hosts() *hostEndpoint {
+	e.t.Helper()
+	he := hostEndpointOf(e.model.Service)
+	if he == nil {
+		e.t.Fatal("the server has no hosts' endpoint")
+	}
+	return he
+}
+
+// resolve checks that a transfer URL names the hosts' endpoint (https, its host:port), as vCenter's URLs name the
+// ESXi host, and returns it.
 func (e *gxEnv) resolve(raw string) string {
 	e.t.Helper()
 	u, err := url.Parse(raw)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if u.Host != "*" {
-		e.t.Fatalf("transfer URL %s: host is not *", raw)
+	if u.Scheme != "https" || u.Host != e.hosts().host || u.Host == e.server.URL.Host {
+		e.t.Fatalf("transfer URL %s: not on the hosts' endpoint %s", raw, e.hosts().baseURL())
 	}
-	u.Host = e.server.URL.Host
 	return u.String()
 }
 

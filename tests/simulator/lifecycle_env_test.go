@@ -54,6 +54,7 @@ func newLCEnv(t *testing.T, adjust ...func(*simulator.Model)) *lcEnv {
 	t.Cleanup(func() {
 		_ = client.Logout(context.Background())
 		server.Close()
+		closeHostEndpoint(model.Service)
 		model.Remove()
 		cancel()
 	})

@@ -62,10 +62,14 @@ func main() {
 
 	server := model.Service.NewServer()
 	defer server.Close()
+	defer closeHostEndpoint(model.Service)
 
 	fmt.Println(server.URL.String())
 	if *useTLS {
 		fmt.Fprintf(os.Stderr, "certificate SHA-256: %s\n", certificateSHA256(server))
+	}
+	if he := hostEndpointOf(model.Service); he != nil {
+		fmt.Fprintf(os.Stderr, "host endpoint %s certificate SHA-1 %s\n", he.baseURL(), he.cert.sha1)
 	}
 
 	waitForShutdown()

@@ -4,7 +4,8 @@ package main
 // datastore files.
 //
 // The stock lease's upload endpoint discards the bytes it receives. Here each lease serves its own
-// "/nfc/<lease moref>/" subtree on the simulator's mux (more specific than the stock "/nfc/", so it wins):
+// "/nfc/<lease moref>/" subtree, on the hosts' endpoint in vCenter mode, else on the simulator's mux (more specific
+// than the stock "/nfc/", so it wins):
 //
 //   - import leases (ImportVApp): PUT or POST of a device URL writes the request body, byte for byte, into the
 //     datastore file that backs the device (the VM's .vmdk, or an ISO image). A disk must be a whole streamOptimized
@@ -16,8 +17,10 @@ package main
 //     imported), else the file's bytes encoded as one, of the disk's capacity (a disk the simulator created).
 //     Other files (ISO images) are served as they are, with Range support.
 //
-// Device URLs are "<scheme>://*/nfc/<lease moref>/<file>", the scheme being the simulator's own (the stock lease
-// always says https); replace "*" with the host:port the client called, as for vSphere's "*" host. The transfers
+// Device URLs name the ESXi host, as vCenter's do: in vCenter mode "https://127.0.0.1:<port>/nfc/<lease moref>/<file>"
+// on the hosts' endpoint (host_endpoint.go), with sslThumbprint the SHA-1 of its certificate; in ESX mode
+// "<scheme>://*/nfc/<lease moref>/<file>", the scheme being the simulator's own (the stock lease always says https),
+// "*" standing for the host:port the client called, as for vSphere's "*" host. The transfers
 // need no session cookie (vSphere's NFC tickets are in the URL). Answers: 200; 404 for an unknown file or a lease
 // that is no longer ready (completed, aborted); 405 for a method the lease does not allow; 500 for I/O errors.
 //
@@ -65,25 +68,25 @@ type nfcFile struct {
 	capacity int64 // bytes, for disks
 }
 
-// nfcScheme is the URL scheme of the simulator's server.
-func nfcScheme(svc *simulator.Service) string {
-	if svc != nil && svc.Listen != nil && svc.Listen.Scheme != "" {
-		return svc.Listen.Scheme
-	}
-	return "https"
-}
-
-// nfcURL is the device URL of file name in lease ref.
+// nfcURL is the device URL of file name in lease ref: on the hosts' endpoint in vCenter mode, else on the server
+// with the "*" host.
 func nfcURL(svc *simulator.Service, ref types.ManagedObjectReference, name string) string {
-	return (&url.URL{Scheme: nfcScheme(svc), Host: "*", Path: nfcPathPrefix + ref.Value + "/" + name}).String()
+	site := transferSiteOf(svc)
+	return (&url.URL{Scheme: site.scheme, Host: site.host, Path: nfcPathPrefix + ref.Value + "/" + name}).String()
 }
 
-// serve registers the lease's transfer endpoint on the simulator's mux.
+// nfcThumbprint is the HttpNfcLeaseDeviceUrl.sslThumbprint of the device URLs ("" with the "*" host).
+func nfcThumbprint(svc *simulator.Service) string {
+	return transferSiteOf(svc).thumbprint
+}
+
+// serve registers the lease's transfer endpoint on the mux that serves the device URLs.
 func (l *nfcLease) serve(svc *simulator.Service) {
-	if svc == nil || svc.ServeMux == nil {
+	mux := transferSiteOf(svc).mux
+	if mux == nil {
 		return
 	}
-	svc.ServeMux.HandleFunc(nfcPathPrefix+l.Self.Value+"/", l.transfer)
+	mux.HandleFunc(nfcPathPrefix+l.Self.Value+"/", l.transfer)
 }
 
 // ready reports whether the lease is in state ready.

@@ -7,8 +7,9 @@ package main
 // The lease is ready at once; info.entity is the VM, info.totalDiskCapacityInKB the sum of its disks, and
 // info.deviceUrl has one entry per virtual disk, in device order n = 0, 1, ...: key "/<vm moref>/<controller
 // type><bus>:<unit>" (e.g. "/vm-54/ParaVirtualSCSIController0:0"), targetId and URL file "disk-<n>.vmdk", disk true,
-// url "<scheme>://*/nfc/<lease moref>/disk-<n>.vmdk". A GET of the URL returns the bytes of the datastore file
-// backing the disk.
+// url "https://127.0.0.1:<port>/nfc/<lease moref>/disk-<n>.vmdk" on the hosts' endpoint with its sslThumbprint
+// (host_endpoint.go; "<scheme>://*/nfc/..." in ESX mode, see nfc_lease.go). A GET of the URL returns the bytes of the
+// datastore file backing the disk.
 //
 // ImportVApp: the stock implementation creates the VM and its lease; the lease is then replaced (same moref) by
 // one whose device URLs store what is uploaded in the datastore files backing the new VM's devices.
@@ -120,10 +121,11 @@ func (r *gxRouter) ExportVm(ctx *simulator.Context, req *gxExportVmRequest) soap
 			lease.files[name] = &nfcFile{key: key, host: host, disk: true, capacity: nfcDiskCapacity(disk)}
 			lease.Info.TotalDiskCapacityInKB += nfcDiskCapacity(disk) / 1024
 			lease.Info.DeviceUrl = append(lease.Info.DeviceUrl, types.HttpNfcLeaseDeviceUrl{
-				Key:      key,
-				Url:      nfcURL(r.svc, lease.Self, name),
-				Disk:     types.NewBool(true),
-				TargetId: name,
+				Key:           key,
+				Url:           nfcURL(r.svc, lease.Self, name),
+				SslThumbprint: nfcThumbprint(r.svc),
+				Disk:          types.NewBool(true),
+				TargetId:      name,
 			})
 		}
 	})
@@ -195,6 +197,7 @@ func (r *gxRouter) ImportVApp(ctx *simulator.Context, req *gxImportVAppRequest) 
 			f.key = u.Key
 		}
 		u.Url = nfcURL(r.svc, ref, name)
+		u.SslThumbprint = nfcThumbprint(r.svc)
 	}
 	lease.Info = &info
 	lease.Mode = string(types.HttpNfcLeaseModePushOrGet)

@@ -120,7 +120,7 @@ func (e *gxEnv) gxImport(descriptor, entity string, data []byte) (*nfc.Lease, *o
 	if len(info.Items) != 1 {
 		e.t.Fatalf("lease items: %+v", info.Items)
 	}
-	if !strings.HasPrefix(info.DeviceUrl[0].Url, e.server.URL.Scheme+"://*/nfc/") {
+	if !strings.HasPrefix(info.DeviceUrl[0].Url, e.hosts().baseURL()+"/nfc/") || info.DeviceUrl[0].SslThumbprint != e.hosts().cert.sha1 {
 		e.t.Fatalf("device URL %s", info.DeviceUrl[0].Url)
 	}
 	// The file items report progress to the lease updater, as in govc import.ovf.
@@ -203,7 +203,8 @@ func TestOvfImportStoresAndExportServesDiskBytes(t *testing.T) {
 	dev := info.DeviceUrl[0]
 	wantKey := fmt.Sprintf("/%s/VirtualLsiLogicController0:0", vm.Reference().Value)
 	if dev.Key != wantKey || dev.TargetId != "disk-0.vmdk" || dev.Disk == nil || !*dev.Disk ||
-		dev.Url != "http://*/nfc/"+strings.ReplaceAll(strings.ReplaceAll(export.Reference().Value, "[", "%5B"), "]", "%5D")+"/disk-0.vmdk" {
+		dev.SslThumbprint != env.hosts().cert.sha1 ||
+		dev.Url != env.hosts().baseURL()+"/nfc/"+strings.ReplaceAll(strings.ReplaceAll(export.Reference().Value, "[", "%5B"), "]", "%5D")+"/disk-0.vmdk" {
 		t.Fatalf("export device URL %+v", dev)
 	}
 	status, got := env.do(http.MethodGet, env.resolve(dev.Url), nil)

@@ -108,7 +108,8 @@ func init() {
 // handlers are registered and before the server starts: the http.Server already holds s.ServeMux (a pointer), so
 // the mux value is replaced in place by a new mux that sends /sdk to the router and everything else to a copy of
 // the old mux. Handlers registered later on s.ServeMux still work (longest pattern wins, "/" is the fallback).
-// In ESX mode (esx_mode.go) there is no vAPI and the front mux sits behind the gate that drops a down host's requests.
+// In ESX mode (esx_mode.go) there is no vAPI and the front mux sits behind the gate that drops a down host's requests;
+// in vCenter mode the hosts' endpoint starts beside vCenter's (host_endpoint.go).
 func installSDKRouter(s *simulator.Service, r *simulator.Registry) {
 	// The mux values are copied with reflect (go vet rejects copying a value that contains a lock; here nothing
 	// holds the lock: the server has not started).
@@ -118,14 +119,19 @@ func installSDKRouter(s *simulator.Service, r *simulator.Registry) {
 
 	front := http.NewServeMux()
 	front.Handle("/", stock)
-	front.Handle(vim25.Path, router)
-	front.Handle(vim25.Path+"/vimService", router)
 	front.HandleFunc("/about", router.about)
 	if r.IsESX() {
+		front.Handle(vim25.Path, router)
+		front.Handle(vim25.Path+"/vimService", router)
 		installESXMode(s, r, s.ServeMux, front) // no vAPI; the host can go down (esx_mode.go)
 		return
 	}
 	setCurrentESX(nil)
+	// The hosts are another endpoint than vCenter (host_endpoint.go): transfers are theirs, and the SDK answers
+	// carry their certificate.
+	sdk := installHostEndpoint(s, r, front, router)
+	front.Handle(vim25.Path, sdk)
+	front.Handle(vim25.Path+"/vimService", sdk)
 	installVapiAPI(front, stock) // /api beside the stock /rest (vapi_api.go)
 	setServeMux(s.ServeMux, front)
 }

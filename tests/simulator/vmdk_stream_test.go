@@ -175,7 +175,7 @@ func TestNfcImportRefusesNonStreamDisksAndExportStreamsChunked(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := http.Get(env.resolve(info.DeviceUrl[0].Url))
+		res, err := gxHTTP.Get(env.resolve(info.DeviceUrl[0].Url))
 		if err != nil {
 			t.Fatal(err)
 		}
