@@ -43,7 +43,7 @@ public sealed class FileTools(GuestOperations guest)
             {
                 throw TooLarge(vm, guest_path, transfer.Size);
             }
-            return (transfer, await client.DownloadGuestFileAsync(transfer.Url, buffer, MaxReadBytes, cancellationToken));
+            return (transfer, await client.DownloadGuestFileAsync(vm.Ref, transfer.Url, buffer, MaxReadBytes, cancellationToken));
         });
         if (download.Truncated)
         {
@@ -78,7 +78,7 @@ public sealed class FileTools(GuestOperations guest)
         {
             var url = await client.InitiateFileTransferToGuestAsync(vm.Ref, vm.Auth, guest_path, bytes.Length, overwrite, cancellationToken);
             using var stream = new MemoryStream(bytes, writable: false);
-            await client.UploadGuestFileAsync(url, stream, bytes.Length, cancellationToken);
+            await client.UploadGuestFileAsync(vm.Ref, url, stream, bytes.Length, cancellationToken);
         }, existsHint: " and overwrite=false: leave overwrite out (or true) to replace it");
         var written = await guest.StatAsync(vm, guest_path, cancellationToken) ?? throw await guest.NotFoundAsync(vm, guest_path);
         return new WrittenFile(vm.Name, guest_path, written.Size, written.ModificationTime,

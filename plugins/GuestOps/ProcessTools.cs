@@ -137,7 +137,7 @@ public sealed partial class ProcessTools(GuestOperations guest, ILogger<ProcessT
         {
             var url = await client.InitiateFileTransferToGuestAsync(vm.Ref, vm.Auth, path, bytes.Length, overwrite: true, cancellationToken);
             using var stream = new MemoryStream(bytes, writable: false);
-            await client.UploadGuestFileAsync(url, stream, bytes.Length, cancellationToken);
+            await client.UploadGuestFileAsync(vm.Ref, url, stream, bytes.Length, cancellationToken);
         });
     }
 
@@ -149,7 +149,7 @@ public sealed partial class ProcessTools(GuestOperations guest, ILogger<ProcessT
         var download = await guest.RunAsync(vm, path, async () =>
         {
             var transfer = await client.InitiateFileTransferFromGuestAsync(vm.Ref, vm.Auth, path, cancellationToken);
-            return await client.DownloadGuestFileAsync(transfer.Url, buffer, MaxOutputBytes, cancellationToken);
+            return await client.DownloadGuestFileAsync(vm.Ref, transfer.Url, buffer, MaxOutputBytes, cancellationToken);
         });
         // Invalid UTF-8 (binary output, or a character cut at the limit) reads as U+FFFD.
         return new CommandOutput(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), download.Truncated);

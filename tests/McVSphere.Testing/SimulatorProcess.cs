@@ -8,8 +8,10 @@ namespace McVSphere.Testing;
 /// </summary>
 public sealed class SimulatorProcess : IAsyncDisposable
 {
+    private const string CertificatePrefix = "certificate SHA-256: ";
+
     private readonly Process _process;
-    private readonly StringWriter _stderr = new();
+    private readonly LogLines _stderr = new();
 
     private SimulatorProcess(Process process, Uri url)
     {
@@ -31,16 +33,10 @@ public sealed class SimulatorProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>What the simulator wrote on stderr so far (the certificate thumbprint with -tls, panics).</summary>
-    public string StandardError
-    {
-        get
-        {
-            lock (_stderr)
-            {
-                return _stderr.ToString();
-            }
-        }
-    }
+    public string StandardError => _stderr.ToString();
+
+    /// <summary>With -tls, the SHA-256 fingerprint of vCenter's certificate (AA:BB:...), as VCENTER_THUMBPRINT takes it; else null.</summary>
+    public string? CertificateSha256 { get; private set; }
 
     /// <summary>Environment variables that point the host at this simulator.</summary>
     public IReadOnlyDictionary<string, string?> HostEnvironment => new Dictionary<string, string?>
@@ -77,12 +73,18 @@ public sealed class SimulatorProcess : IAsyncDisposable
         var simulator = new SimulatorProcess(process, url);
         process.ErrorDataReceived += (_, e) =>
         {
-            lock (simulator._stderr)
+            if (e.Data is not null)
             {
-                simulator._stderr.WriteLine(e.Data);
+                simulator._stderr.Add(e.Data);
             }
         };
         process.BeginErrorReadLine();
+        if (flags.Contains("-tls"))
+        {
+            // Printed right after the URL.
+            var certificate = await simulator._stderr.WaitForAsync(text => text.StartsWith(CertificatePrefix, StringComparison.Ordinal), "the certificate fingerprint");
+            simulator.CertificateSha256 = certificate[CertificatePrefix.Length..].Trim();
+        }
         return simulator;
     }
 

@@ -5,24 +5,45 @@ using System.Security.Cryptography.X509Certificates;
 namespace McVSphere.VSphere.Http;
 
 /// <summary>
-/// Decides whether to trust the server certificate: always when insecure; when it matches the pinned SHA-256
-/// thumbprint; otherwise when it chains to the system's roots or to the CA bundle and names the host. Remembers why it
-/// refused the last certificate, so that the connection error can say which setting fixes it.
+/// Decides whether to trust a server certificate: always when insecure; when it matches the pinned thumbprint;
+/// otherwise when it chains to the system's roots or to the CA bundle and names the host. vCenter's pin is
+/// VCENTER_THUMBPRINT (SHA-256); an ESXi host's (<see cref="ForHost"/>) is the thumbprint vCenter gives for it (SHA-1 as
+/// vSphere writes it, or SHA-256). Remembers why it refused the last certificate, so that the connection error can say
+/// which setting fixes it.
 /// </summary>
 internal sealed class ServerCertificateValidator
 {
     private readonly bool _insecure;
     private readonly string? _thumbprint;
+    private readonly string _pinName;
     private readonly X509Certificate2Collection? _caBundle;
 
     public ServerCertificateValidator(VSphereConnectionOptions options)
+        : this(options.Insecure, options.GetNormalizedThumbprint(),
+            string.IsNullOrWhiteSpace(options.CaBundlePath) ? null : LoadCaBundle(options.CaBundlePath), "the pinned VCENTER_THUMBPRINT")
     {
-        _insecure = options.Insecure;
-        _thumbprint = options.GetNormalizedThumbprint();
-        if (!string.IsNullOrWhiteSpace(options.CaBundlePath))
-        {
-            _caBundle = LoadCaBundle(options.CaBundlePath);
-        }
+    }
+
+    private ServerCertificateValidator(bool insecure, string? thumbprint, X509Certificate2Collection? caBundle, string pinName)
+    {
+        _insecure = insecure;
+        _thumbprint = thumbprint;
+        _caBundle = caBundle;
+        _pinName = pinName;
+    }
+
+    /// <summary>
+    /// The validator of an ESXi host's transfer endpoint: pinned to <paramref name="hostThumbprint"/> (what vCenter
+    /// knows of the host's certificate) instead of vCenter's pin; without one, the CA bundle and the system's roots.
+    /// </summary>
+    public ServerCertificateValidator ForHost(string? hostThumbprint) =>
+        new(_insecure, NormalizeHostThumbprint(hostThumbprint), _caBundle, "the thumbprint vCenter gives for the host");
+
+    /// <summary>Upper-case hex without separators of a SHA-1 or SHA-256 thumbprint; null when unset or neither.</summary>
+    public static string? NormalizeHostThumbprint(string? thumbprint)
+    {
+        var hex = thumbprint?.Replace(":", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+        return hex is { Length: 40 or 64 } && hex.All(char.IsAsciiHexDigit) ? hex : null;
     }
 
     /// <summary>Why the last certificate was refused, or null.</summary>
@@ -38,11 +59,14 @@ internal sealed class ServerCertificateValidator
         {
             return Reject("the server presented no certificate");
         }
-        var fingerprint = Sha256Fingerprint(certificate);
+        var fingerprint = Fingerprint(SHA256.HashData(certificate.GetRawCertData()));
         if (_thumbprint is not null)
         {
-            return string.Equals(fingerprint.Replace(":", "", StringComparison.Ordinal), _thumbprint, StringComparison.Ordinal)
-                || Reject($"its SHA-256 fingerprint {fingerprint} does not match the pinned VCENTER_THUMBPRINT");
+            var (algorithm, presented) = _thumbprint.Length == 40
+                ? ("SHA-1", Fingerprint(SHA1.HashData(certificate.GetRawCertData())))
+                : ("SHA-256", fingerprint);
+            return string.Equals(presented.Replace(":", "", StringComparison.Ordinal), _thumbprint, StringComparison.Ordinal)
+                || Reject($"its {algorithm} fingerprint {presented} does not match {_pinName} ({Fingerprint(Convert.FromHexString(_thumbprint))})");
         }
         if (errors == SslPolicyErrors.None)
         {
@@ -76,8 +100,8 @@ internal sealed class ServerCertificateValidator
         return false;
     }
 
-    private static string Sha256Fingerprint(X509Certificate certificate) =>
-        string.Join(':', SHA256.HashData(certificate.GetRawCertData()).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+    private static string Fingerprint(byte[] hash) =>
+        string.Join(':', hash.Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
 
     private static X509Certificate2Collection LoadCaBundle(string path)
     {

@@ -1,3 +1,4 @@
+using McVSphere.VSphere.Http;
 using McVSphere.VSphere.Vim;
 
 namespace McVSphere.VSphere.Transfers;
@@ -27,14 +28,15 @@ public static class DatastoreFileTransfers
         ArgumentException.ThrowIfNullOrEmpty(file.Path);
         // The session cookie goes with the request: log in first if nothing did yet.
         await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return await HttpTransfer.DownloadAsync(client.Http, FolderUri(client, datacenterPath, file), destination, maxBytes,
+        return await HttpTransfer.DownloadAsync(FolderEndpoint(client, datacenterPath, file), destination, maxBytes,
             $"The download of {file}", cancellationToken).ConfigureAwait(false);
     }
 
-    internal static Uri FolderUri(VSphereClient client, string datacenterPath, DatastorePath file)
+    /// <summary>vCenter's <c>/folder</c> URL of a datastore file.</summary>
+    internal static TransferEndpoint FolderEndpoint(VSphereClient client, string datacenterPath, DatastorePath file)
     {
         var path = string.Join('/', file.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.EscapeDataString));
-        return new Uri($"{client.ServerUri.GetLeftPart(UriPartial.Authority)}/folder/{path}" +
-            $"?dcPath={Uri.EscapeDataString(datacenterPath)}&dsName={Uri.EscapeDataString(file.Datastore)}");
+        return client.Http.ServerTransfer(new Uri($"{client.ServerUri.GetLeftPart(UriPartial.Authority)}/folder/{path}" +
+            $"?dcPath={Uri.EscapeDataString(datacenterPath)}&dsName={Uri.EscapeDataString(file.Datastore)}"));
     }
 }

@@ -30,7 +30,7 @@ public static class DatastoreTransfers
         ArgumentException.ThrowIfNullOrEmpty(file.Path);
         // The session cookie goes with the request: log in first if nothing did yet.
         await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await StreamedHttp.UploadAsync(client.Http, HttpMethod.Put, DatastoreFileTransfers.FolderUri(client, datacenterPath, file), content, length,
+        await StreamedHttp.UploadAsync(DatastoreFileTransfers.FolderEndpoint(client, datacenterPath, file), HttpMethod.Put, content, length,
             "application/octet-stream", headers: null, $"The upload to {file}", progress, cancellationToken).ConfigureAwait(false);
     }
 
@@ -48,7 +48,7 @@ public static class DatastoreTransfers
         ArgumentException.ThrowIfNullOrEmpty(datacenterPath);
         ArgumentException.ThrowIfNullOrEmpty(file.Path);
         await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return await StreamedHttp.OpenReadAsync(client.Http, DatastoreFileTransfers.FolderUri(client, datacenterPath, file), $"The download of {file}",
+        return await StreamedHttp.OpenReadAsync(DatastoreFileTransfers.FolderEndpoint(client, datacenterPath, file), $"The download of {file}",
             progress, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -11,73 +11,55 @@ namespace McVSphere.VSphere.Transfers;
 public readonly record struct DownloadResult(long Bytes, bool Truncated);
 
 /// <summary>
-/// Streamed GET and PUT of transfer URLs over the client's HTTP pool, so that transfers use the same TLS policy (CA
-/// bundle, thumbprint, insecure) as the SOAP connection, and carry the session cookie to the vCenter host only.
-/// Bodies are copied through a small buffer: a file is never held in memory.
+/// Streamed GET and PUT of transfer URLs over their endpoint's pool (<see cref="TransferEndpoint"/>: vCenter's, with the
+/// TLS policy and session cookie of the SOAP connection, or an ESXi host's). Bodies are copied through a small buffer:
+/// a file is never held in memory.
 /// </summary>
 internal static class HttpTransfer
 {
     private const int BufferSize = 81920;
     private static readonly MediaTypeHeaderValue OctetStream = new("application/octet-stream");
 
-    /// <summary>
-    /// The URL to call for a transfer URL the server returned: a <c>*</c> host (as in <c>https://*/guestFile?id=…</c>)
-    /// stands for the server the client talks to, so it takes the SDK endpoint's scheme, host and port.
-    /// </summary>
-    public static Uri Resolve(VSphereHttp http, string url)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(url);
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd > 0 && url.AsSpan(schemeEnd + 3).StartsWith("*"))
-        {
-            var rest = url[(schemeEnd + 4)..];
-            var pathStart = rest.IndexOfAny(['/', '?']);
-            url = http.SdkUri.GetLeftPart(UriPartial.Authority) + (pathStart < 0 ? "/" : rest[pathStart..]);
-        }
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
-            ? uri
-            : throw new VSphereException($"The server returned a transfer URL that is not an http(s) URL: {Describe(url)}.");
-    }
-
-    /// <summary>GETs <paramref name="uri"/> into <paramref name="destination"/>, at most <paramref name="maxBytes"/> bytes.</summary>
-    public static async Task<DownloadResult> DownloadAsync(VSphereHttp http, Uri uri, Stream destination, long? maxBytes, string operation,
+    /// <summary>GETs the endpoint's URL into <paramref name="destination"/>, at most <paramref name="maxBytes"/> bytes.</summary>
+    public static async Task<DownloadResult> DownloadAsync(TransferEndpoint endpoint, Stream destination, long? maxBytes, string operation,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        using var response = await SendAsync(http, request, operation, cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.Uri);
+        using var response = await SendAsync(endpoint, request, operation, cancellationToken).ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        return await CopyAsync(body, destination, maxBytes ?? long.MaxValue, http, operation, cancellationToken).ConfigureAwait(false);
+        return await CopyAsync(body, destination, maxBytes ?? long.MaxValue, endpoint, operation, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>PUTs exactly <paramref name="length"/> bytes of <paramref name="content"/> to <paramref name="uri"/>.</summary>
-    public static async Task UploadAsync(VSphereHttp http, Uri uri, Stream content, long length, string operation, CancellationToken cancellationToken)
+    /// <summary>PUTs exactly <paramref name="length"/> bytes of <paramref name="content"/> to the endpoint's URL.</summary>
+    public static async Task UploadAsync(TransferEndpoint endpoint, Stream content, long length, string operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        using var request = new HttpRequestMessage(HttpMethod.Put, uri) { Content = new StreamContent(content, BufferSize) };
+        using var request = new HttpRequestMessage(HttpMethod.Put, endpoint.Uri) { Content = new StreamContent(content, BufferSize) };
         request.Content.Headers.ContentLength = length;
         request.Content.Headers.ContentType = OctetStream;
-        using var response = await SendAsync(http, request, operation, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(endpoint, request, operation, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends a request, waiting at most the request timeout for the response headers; fails on an HTTP error.</summary>
-    private static async Task<HttpResponseMessage> SendAsync(VSphereHttp http, HttpRequestMessage request, string operation, CancellationToken cancellationToken)
+    private static async Task<HttpResponseMessage> SendAsync(TransferEndpoint endpoint, HttpRequestMessage request, string operation,
+        CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(http.RequestTimeout);
+        deadline.CancelAfter(endpoint.RequestTimeout);
         HttpResponseMessage response;
         try
         {
-            response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            response = await endpoint.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception error) when (error is not VSphereException && !cancellationToken.IsCancellationRequested)
         {
             if (deadline.IsCancellationRequested)
             {
-                throw http.TimedOut(operation, error);
+                throw endpoint.TimedOut(operation, error);
             }
-            throw Failure(http, error, operation);
+            throw Failure(endpoint, error, operation);
         }
         if (response.IsSuccessStatusCode)
         {
@@ -99,7 +81,7 @@ internal static class HttpTransfer
             $"{(int)response.StatusCode} {response.ReasonPhrase}{(reason.Length > 0 ? ": " + reason : "")}.");
     }
 
-    private static async Task<DownloadResult> CopyAsync(Stream body, Stream destination, long maxBytes, VSphereHttp http, string operation,
+    private static async Task<DownloadResult> CopyAsync(Stream body, Stream destination, long maxBytes, TransferEndpoint endpoint, string operation,
         CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -118,7 +100,7 @@ internal static class HttpTransfer
                 }
                 catch (Exception error) when (error is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
                 {
-                    throw Failure(http, error, operation);
+                    throw Failure(endpoint, error, operation);
                 }
                 if (read == 0)
                 {
@@ -139,8 +121,8 @@ internal static class HttpTransfer
         }
     }
 
-    internal static VSphereException Failure(VSphereHttp http, Exception error, string operation) =>
-        http.DescribeFailure(error, operation) ?? new VSphereException($"{operation} failed: {error.Message}", error);
+    internal static VSphereException Failure(TransferEndpoint endpoint, Exception error, string operation) =>
+        endpoint.DescribeFailure(error, operation) ?? new VSphereException($"{operation} failed: {error.Message}", error);
 
     /// <summary>The start of an error body, as one line (servers answer transfer errors with a short text).</summary>
     private static async Task<string> ReadReasonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -155,12 +137,5 @@ internal static class HttpTransfer
         {
             return "";
         }
-    }
-
-    /// <summary>A URL without its query, which holds one-off tokens.</summary>
-    private static string Describe(string url)
-    {
-        var query = url.IndexOf('?', StringComparison.Ordinal);
-        return query < 0 ? url : url[..query];
     }
 }

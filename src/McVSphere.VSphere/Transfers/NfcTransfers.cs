@@ -4,8 +4,8 @@ namespace McVSphere.VSphere.Transfers;
 
 /// <summary>
 /// The HTTP side of an NFC lease (<see cref="NfcLease"/>): uploading the files of an import to its device URLs and
-/// downloading the disks of an export, streamed, with the TLS policy, cookie and connection pool of the SOAP
-/// connection. A <c>*</c> host in a device URL stands for the server the client talks to.
+/// downloading the disks of an export, streamed. Through vCenter a device URL names the ESXi host, trusted by the
+/// lease's <c>sslThumbprint</c>; a <c>*</c> host stands for the server the client talks to.
 /// </summary>
 public static class NfcTransfers
 {
@@ -32,9 +32,9 @@ public static class NfcTransfers
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         var operation = $"The upload of {fileName ?? device.ImportKey ?? device.Key}";
         return device.Disk
-            ? StreamedHttp.UploadAsync(client.Http, HttpMethod.Post, HttpTransfer.Resolve(client.Http, device.Url), content, length, StreamVmdk,
+            ? StreamedHttp.UploadAsync(client.Http.TransferTo(device.Url, device.SslThumbprint), HttpMethod.Post, content, length, StreamVmdk,
                 headers: null, operation, progress, cancellationToken)
-            : StreamedHttp.UploadAsync(client.Http, HttpMethod.Put, HttpTransfer.Resolve(client.Http, device.Url), content, length,
+            : StreamedHttp.UploadAsync(client.Http.TransferTo(device.Url, device.SslThumbprint), HttpMethod.Put, content, length,
                 "application/octet-stream", OverwriteHeaders, operation, progress, cancellationToken);
     }
 
@@ -45,7 +45,7 @@ public static class NfcTransfers
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(device);
-        return StreamedHttp.OpenReadAsync(client.Http, HttpTransfer.Resolve(client.Http, device.Url), $"The download of {device.TargetId ?? device.Key}",
+        return StreamedHttp.OpenReadAsync(client.Http.TransferTo(device.Url, device.SslThumbprint), $"The download of {device.TargetId ?? device.Key}",
             progress, cancellationToken);
     }
 }

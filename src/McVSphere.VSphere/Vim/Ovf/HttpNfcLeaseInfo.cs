@@ -3,11 +3,12 @@ namespace McVSphere.VSphere.Vim;
 /// <summary>Where one device's file is transferred through an NFC lease (<c>HttpNfcLeaseDeviceUrl</c>).</summary>
 /// <param name="Key">The device's key: for an export, the <see cref="OvfFile.DeviceId"/> to give CreateDescriptor.</param>
 /// <param name="ImportKey">For an import, the <see cref="OvfFileItem.DeviceId"/> of the file to upload here.</param>
-/// <param name="Url">The transfer URL; a <c>*</c> host stands for the server the client talks to.</param>
+/// <param name="Url">The transfer URL: through vCenter, the ESXi host's; a <c>*</c> host stands for the server the client talks to.</param>
 /// <param name="TargetId">For an export, the file name the server suggests.</param>
 /// <param name="Disk">Whether the device is a virtual disk.</param>
 /// <param name="FileSize">The file's size in bytes, when the server knows it in advance.</param>
-public sealed record HttpNfcLeaseDeviceUrl(string Key, string? ImportKey, string Url, string? TargetId, bool Disk, long? FileSize)
+/// <param name="SslThumbprint">The SHA-1 thumbprint of the certificate of the host that serves <paramref name="Url"/>, as vCenter knows it.</param>
+public sealed record HttpNfcLeaseDeviceUrl(string Key, string? ImportKey, string Url, string? TargetId, bool Disk, long? FileSize, string? SslThumbprint)
 {
     internal static HttpNfcLeaseDeviceUrl From(VimObject url) => new(
         url.GetString("key") ?? "",
@@ -15,7 +16,8 @@ public sealed record HttpNfcLeaseDeviceUrl(string Key, string? ImportKey, string
         url.GetString("url") ?? "",
         url.GetString("targetId"),
         url.GetBoolean("disk") ?? false,
-        url.GetInt64("fileSize"));
+        url.GetInt64("fileSize"),
+        url.GetString("sslThumbprint"));
 }
 
 /// <summary>What an NFC lease gives access to, once ready (<c>HttpNfcLeaseInfo</c>).</summary>
