@@ -30,6 +30,9 @@ public class AssistantExperienceTests : IAsyncLifetime
         return HostProcess.StartStdioAsync(environment, clientOptions: options);
     }
 
+    /// <summary>The initialize-and-session era most clients speak, and 2026-07-28's (server/discover, per-request metadata).</summary>
+    public static TheoryData<string> ProtocolEras => new("2025-11-25", "2026-07-28");
+
     private static async Task<string> CreateVmAsync(McpClient client, string name)
     {
         await client.CallJsonAsync("create_vm", new { name });
@@ -39,10 +42,12 @@ public class AssistantExperienceTests : IAsyncLifetime
     private static async Task<bool> VmExistsAsync(McpClient client, string name) =>
         (await client.CallToolAsync("get_vm_info", new Dictionary<string, object?> { ["name"] = name })).IsError != true;
 
-    [Fact]
-    public async Task A_destructive_call_without_elicitation_needs_confirm_and_a_dry_run_changes_nothing()
+    [Theory]
+    [MemberData(nameof(ProtocolEras))]
+    public async Task A_destructive_call_without_elicitation_needs_confirm_and_a_dry_run_changes_nothing(string protocolVersion)
     {
-        await using var client = await StartAsync();
+        await using var client = await StartAsync(protocolVersion: protocolVersion);
+        Assert.Equal(protocolVersion, client.NegotiatedProtocolVersion);
         var vm = await CreateVmAsync(client, "confirm-me");
 
         var refused = await client.CallErrorAsync("delete_vm", new { name = vm });
@@ -93,11 +98,12 @@ public class AssistantExperienceTests : IAsyncLifetime
         Assert.False(await VmExistsAsync(client, vm));
     }
 
-    [Fact]
-    public async Task Compact_mode_serves_one_tool_per_family_that_reaches_the_same_tools()
+    [Theory]
+    [MemberData(nameof(ProtocolEras))]
+    public async Task Compact_mode_serves_one_tool_per_family_that_reaches_the_same_tools(string protocolVersion)
     {
-        await using var full = await StartAsync();
-        await using var compact = await StartAsync(new() { ["MCVSPHERE_TOOL_MODE"] = "compact" });
+        await using var full = await StartAsync(protocolVersion: protocolVersion);
+        await using var compact = await StartAsync(new() { ["MCVSPHERE_TOOL_MODE"] = "compact" }, protocolVersion: protocolVersion);
 
         var tools = (await compact.ListToolsAsync()).Select(t => t.Name).Order().ToList();
         var direct = await full.CallJsonAsync("get_vm_info", new { name = "DC0_H0_VM0" });
@@ -113,12 +119,13 @@ public class AssistantExperienceTests : IAsyncLifetime
         Assert.Contains("list_vms", unknown);
     }
 
-    [Fact]
-    public async Task Compact_mode_calls_are_denied_by_rbac_exactly_as_full_mode_calls()
+    [Theory]
+    [MemberData(nameof(ProtocolEras))]
+    public async Task Compact_mode_calls_are_denied_by_rbac_exactly_as_full_mode_calls(string protocolVersion)
     {
         var readOnly = new Dictionary<string, string?> { ["MCVSPHERE_STDIO_ROLE"] = "READ_ONLY" };
-        await using var full = await StartAsync(readOnly);
-        await using var compact = await StartAsync(new(readOnly) { ["MCVSPHERE_TOOL_MODE"] = "compact" });
+        await using var full = await StartAsync(readOnly, protocolVersion: protocolVersion);
+        await using var compact = await StartAsync(new(readOnly) { ["MCVSPHERE_TOOL_MODE"] = "compact" }, protocolVersion: protocolVersion);
 
         var fullDenial = await full.CallErrorAsync("power_off", new { name = "DC0_H0_VM0" });
         var compactDenial = await compact.CallErrorAsync("vm_lifecycle", new { operation = "power_off", arguments = new { name = "DC0_H0_VM0" } });
@@ -145,10 +152,11 @@ public class AssistantExperienceTests : IAsyncLifetime
         Assert.Empty(none.Completion.Values);
     }
 
-    [Fact]
-    public async Task Completion_suggests_vm_names()
+    [Theory]
+    [MemberData(nameof(ProtocolEras))]
+    public async Task Completion_suggests_vm_names(string protocolVersion)
     {
-        await using var client = await StartAsync();
+        await using var client = await StartAsync(protocolVersion: protocolVersion);
 
         var completion = await client.CompleteAsync(new ResourceTemplateReference { Uri = "esxi://vms/{vm_name}" }, "vm_name", "dc0_h0");
 

@@ -22,21 +22,33 @@ public sealed class RbacTests(OAuthHost host)
         ["command"] = "uptime",
     };
 
-    public static TheoryData<string, PermissionLevel> UsersAndLevels => new()
+    /// <summary>Each user and its level, in both protocol eras: with initialize and a session, and 2026-07-28's per-request one.</summary>
+    public static TheoryData<string, PermissionLevel, string> UsersAndLevels
     {
-        { "reader", PermissionLevel.ReadOnly },
-        { "operator", PermissionLevel.PowerOps },
-        { "admin", PermissionLevel.VmLifecycle },
-        { "host-admin", PermissionLevel.HostAdmin },
-        { "super-admin", PermissionLevel.FullAdmin },
-        { "reader-and-admin", PermissionLevel.VmLifecycle }, // union of its groups
-    };
+        get
+        {
+            var data = new TheoryData<string, PermissionLevel, string>();
+            foreach (var protocolVersion in new[] { "2025-11-25", "2026-07-28" })
+            {
+                data.Add("reader", PermissionLevel.ReadOnly, protocolVersion);
+                data.Add("operator", PermissionLevel.PowerOps, protocolVersion);
+                data.Add("admin", PermissionLevel.VmLifecycle, protocolVersion);
+                data.Add("host-admin", PermissionLevel.HostAdmin, protocolVersion);
+                data.Add("super-admin", PermissionLevel.FullAdmin, protocolVersion);
+                data.Add("reader-and-admin", PermissionLevel.VmLifecycle, protocolVersion); // union of its groups
+            }
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(UsersAndLevels))]
-    public async Task Each_group_sees_exactly_its_tools_may_call_its_level_and_is_denied_one_level_up(string user, PermissionLevel level)
+    public async Task Each_group_sees_exactly_its_tools_may_call_its_level_and_is_denied_one_level_up(string user, PermissionLevel level,
+        string protocolVersion)
     {
-        await using var client = await host.ConnectAsync(await host.Provider.GetTokenAsync(user));
+        await using var client = await host.ConnectAsync(await host.Provider.GetTokenAsync(user), protocolVersion);
+        Assert.Equal(protocolVersion, client.NegotiatedProtocolVersion);
+        Assert.Equal(protocolVersion == "2026-07-28", client.SessionId is null);
 
         var tools = await client.ListToolsAsync();
         Assert.Equal(ToolOfLevel[..((int)level + 1)].Order(), tools.Select(t => t.Name).Order());
@@ -47,12 +59,16 @@ public sealed class RbacTests(OAuthHost host)
         if (level < PermissionLevel.FullAdmin)
         {
             var above = level + 1;
+            bool IsThisDenial(JsonElement line) => line.GetProperty("user").GetString() == user && line.GetProperty("event").GetString() == "PERMISSION_DENIED";
+            var deniedBefore = host.AuditLines().Count(IsThisDenial); // The other era's run of this user leaves one too.
             var denied = await CallAsync(client, ToolOfLevel[(int)above]);
 
             Assert.True(denied.IsError);
             Assert.Contains($"needs {above.ToWireName()}", Text(denied));
             Assert.Contains($"has {level.ToWireName()}", Text(denied));
-            var line = Assert.Single(host.AuditLines(), l => l.GetProperty("user").GetString() == user && l.GetProperty("event").GetString() == "PERMISSION_DENIED");
+            var lines = host.AuditLines().Where(IsThisDenial).ToList();
+            Assert.Equal(deniedBefore + 1, lines.Count);
+            var line = lines[^1];
             Assert.Equal(ToolOfLevel[(int)above], line.GetProperty("tool").GetString());
             Assert.Equal(above.ToWireName(), line.GetProperty("required_permission").GetString());
             Assert.Contains(line.GetProperty("groups").EnumerateArray(), g => g.GetString()!.StartsWith("vsphere-", StringComparison.Ordinal));

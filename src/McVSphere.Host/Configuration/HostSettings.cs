@@ -27,7 +27,7 @@ public static class HostSettings
     public static readonly SettingDefinition Transport = new("MCP_TRANSPORT", "Transport", "stdio or streamable-http.", "stdio");
     public static readonly SettingDefinition HttpHost = new("MCP_HOST", "Transport", "HTTP bind address. Without OAuth only loopback addresses are allowed, unless MCP_ALLOW_UNAUTHENTICATED=true.", "127.0.0.1");
     public static readonly SettingDefinition HttpPort = new("MCP_PORT", "Transport", "HTTP port.", "8080");
-    public static readonly SettingDefinition HttpStateless = new("MCVSPHERE_HTTP_STATELESS", "Transport", "Serve streamable HTTP without sessions, so that several instances behind an ordinary load balancer can serve one client. Server-to-client requests (elicitation) and resource subscriptions need sessions and are off in this mode.", "false");
+    public static readonly SettingDefinition HttpStateless = new("MCVSPHERE_HTTP_STATELESS", "Transport", "Serve streamable HTTP without sessions, so that several instances behind an ordinary load balancer can serve one client. Server-to-client requests (elicitation) and resource subscriptions need sessions and are off in this mode. Without it, clients that initialize get a session and 2026-07-28 clients, which have none, are served per request on the same endpoint.", "false");
 
     public static readonly SettingDefinition StdioDrainTimeout = new("MCVSPHERE_STDIO_DRAIN_TIMEOUT", "Transport", "Seconds the stdio server goes on answering the requests it received before stdin ended; calls still running then are cancelled and it exits.", "120");
 

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol.AspNetCore;
 
 namespace McVSphere.Host.Hosting;
 
@@ -49,7 +50,9 @@ public static class McVSphereServer
         web.Services.AddSingleton<ReadinessProbe>();
         web.Services.AddMcVSphereMcpServer(plugins, options.CompactTools).WithHttpTransport(http =>
         {
-            http.Stateless = options.HttpStateless;
+            // With sessions on, 2025-era clients (initialize) get their session and 2026-07-28 clients, which have none,
+            // are served per request on the same endpoint.
+            http.SessionMode = options.HttpStateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.StatefulForInitializeClients;
             if (!options.HttpStateless)
             {
                 // The SDK's one hook on a session's end; experimental in 2.4.0, and SessionLimitTests pin its behaviour.

@@ -48,13 +48,13 @@ public class OAuthHost : IAsyncLifetime
     }
 
     /// <summary>An MCP SDK client on the streamable HTTP endpoint, sending <paramref name="token"/> as its bearer token.</summary>
-    public Task<McpClient> ConnectAsync(string token) =>
+    public Task<McpClient> ConnectAsync(string token, string protocolVersion = HostProcess.DefaultProtocolVersion) =>
         McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
         {
             Endpoint = Endpoint,
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
-        }));
+        }), new McpClientOptions { ProtocolVersion = protocolVersion });
 
     /// <summary>Posts an MCP initialize request with <paramref name="token"/> (or none) and returns the raw response.</summary>
     public async Task<HttpResponseMessage> PostInitializeAsync(string? token)
