@@ -15,7 +15,7 @@ public sealed class DirectoryTools(GuestOperations guest)
     /// <summary>The most entries listed: a larger directory is cut, and said to be.</summary>
     private const int MaxEntries = 5000;
 
-    [McpServerTool(Name = "list_guest_directory", ReadOnly = true, Idempotent = true)]
+    [McpServerTool(Name = "list_guest_directory", ReadOnly = true, Idempotent = true, UseStructuredContent = true)]
     [Description("Lists a directory in the guest OS through VMware Tools: each entry's name, type, size, modification time and, on " +
         "Linux, mode and owner (at most 5,000 entries). Guest credentials: username and password, or those configured on the server for the VM.")]
     [RequiresPermission(PermissionLevel.FullAdmin)]
@@ -46,7 +46,7 @@ public sealed class DirectoryTools(GuestOperations guest)
             entries.OrderBy(entry => entry.Name, StringComparer.Ordinal).ToArray());
     }
 
-    [McpServerTool(Name = "create_guest_directory")]
+    [McpServerTool(Name = "create_guest_directory", UseStructuredContent = true)]
     [Description("Creates a directory in the guest OS through VMware Tools, with its missing parents unless create_parents=false. " +
         "Guest credentials: username and password, or those configured on the server for the VM.")]
     [RequiresPermission(PermissionLevel.FullAdmin)]

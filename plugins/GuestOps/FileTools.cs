@@ -21,7 +21,7 @@ public sealed class FileTools(GuestOperations guest)
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    [McpServerTool(Name = "read_guest_file", ReadOnly = true, Idempotent = true)]
+    [McpServerTool(Name = "read_guest_file", ReadOnly = true, Idempotent = true, UseStructuredContent = true)]
     [Description("Reads a file in the guest OS through VMware Tools, up to 1 MiB. Text (valid UTF-8) comes back as is with encoding \"utf-8\"; " +
         "anything else base64-encoded with encoding \"base64\". Guest credentials: username and password, or those configured on the server for the VM.")]
     [RequiresPermission(PermissionLevel.FullAdmin)]
@@ -54,7 +54,7 @@ public sealed class FileTools(GuestOperations guest)
         return new GuestFileContent(vm.Name, guest_path, bytes.Length, encoding, content, transfer.ModificationTime);
     }
 
-    [McpServerTool(Name = "write_guest_file", Destructive = true)]
+    [McpServerTool(Name = "write_guest_file", Destructive = true, UseStructuredContent = true)]
     [Description("Writes a file in the guest OS through VMware Tools: content as text (UTF-8), or base64-encoded bytes with encoding=\"base64\". " +
         "An existing file is replaced (as in the original mcvsphere), behind a confirmation; overwrite=false refuses to replace one and needs none. " +
         "Guest credentials: username and password, or those configured on the server for the VM.")]
@@ -85,7 +85,7 @@ public sealed class FileTools(GuestOperations guest)
             $"Wrote {written.Size} bytes to {guest_path} in '{vm.Name}'.");
     }
 
-    [McpServerTool(Name = "delete_guest_file", Destructive = true)]
+    [McpServerTool(Name = "delete_guest_file", Destructive = true, UseStructuredContent = true)]
     [Description("Deletes a file in the guest OS through VMware Tools, or a directory with everything in it (as in the original mcvsphere; " +
         "recursive=false deletes only an empty one). Guest credentials: username and password, or those configured on the server for the VM.")]
     [RequiresPermission(PermissionLevel.FullAdmin)]

@@ -25,7 +25,7 @@ public sealed partial class ProcessTools(GuestOperations guest, ILogger<ProcessT
 
     private const int MaxTimeoutSeconds = 3600;
 
-    [McpServerTool(Name = "run_command_in_guest")]
+    [McpServerTool(Name = "run_command_in_guest", UseStructuredContent = true)]
     [Description("Runs a command in the guest OS through VMware Tools (no SSH needed) and returns its exit code, stdout and stderr. " +
         "The command runs through the guest's shell (/bin/sh -c on Linux; on Windows cmd.exe, from a batch file when its output is read " +
         "back, so write a literal % as %%), so pipes, redirections, comments, here-documents and several lines work. " +
@@ -109,7 +109,7 @@ public sealed partial class ProcessTools(GuestOperations guest, ILogger<ProcessT
         }
     }
 
-    [McpServerTool(Name = "list_guest_processes", ReadOnly = true, Idempotent = true)]
+    [McpServerTool(Name = "list_guest_processes", ReadOnly = true, Idempotent = true, UseStructuredContent = true)]
     [Description("Lists the processes running in the guest OS (through VMware Tools), and those started by run_command_in_guest that " +
         "ended in the last few minutes, with their exit codes. Guest credentials: username and password, or those configured on the server for the VM.")]
     [RequiresPermission(PermissionLevel.FullAdmin)]

@@ -22,7 +22,7 @@ public sealed class ToolsStatusTools(GuestOperations guest)
         "guest.guestState", "guest.guestOperationsReady", "guest.ipAddress", "guest.hostName", "guest.guestFullName",
     ];
 
-    [McpServerTool(Name = "get_vm_tools_status")]
+    [McpServerTool(Name = "get_vm_tools_status", UseStructuredContent = true)]
     [Description("VMware Tools in a VM's guest: whether it is installed and running, its version and whether that is current, the " +
         "guest's state, and whether guest operations (run_command_in_guest, files) can be used now.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
@@ -34,7 +34,7 @@ public sealed class ToolsStatusTools(GuestOperations guest)
         return await ReadStatusAsync(vm, cancellationToken);
     }
 
-    [McpServerTool(Name = "wait_for_vm_tools")]
+    [McpServerTool(Name = "wait_for_vm_tools", UseStructuredContent = true)]
     [Description("Waits until VMware Tools runs in a VM's guest (e.g. after power_on or a reboot), up to timeout seconds, and returns " +
         "the Tools status with ready=true, or ready=false when the time ran out. The wait follows vCenter's change notifications, so it " +
         "returns as soon as Tools start.")]

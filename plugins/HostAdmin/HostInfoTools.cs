@@ -15,7 +15,7 @@ public sealed class HostInfoTools(IVSphereSession session)
 {
     private const long BytesPerMb = 1024 * 1024;
 
-    [McpServerTool(Name = "get_host_info"), Description("An ESXi host at a glance: product and build, connection, power and maintenance state, boot time and uptime, CPU and memory (capacity and use), VM count, overall status.")]
+    [McpServerTool(Name = "get_host_info", UseStructuredContent = true), Description("An ESXi host at a glance: product and build, connection, power and maintenance state, boot time and uptime, CPU and memory (capacity and use), VM count, overall status.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<HostInfo> GetHostInfo(
         [Description(HostArguments.HostName)] string? host_name = null,
@@ -25,7 +25,7 @@ public sealed class HostInfoTools(IVSphereSession session)
         return HostInfo.From(host, content);
     }
 
-    [McpServerTool(Name = "get_host_hardware"), Description("An ESXi host's hardware: vendor, model, serial number, BIOS, CPU packages, cores and threads, memory, physical NICs (driver, MAC, link speed) and storage adapters (HBAs).")]
+    [McpServerTool(Name = "get_host_hardware", UseStructuredContent = true), Description("An ESXi host's hardware: vendor, model, serial number, BIOS, CPU packages, cores and threads, memory, physical NICs (driver, MAC, link speed) and storage adapters (HBAs).")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<HostHardware> GetHostHardware(
         [Description(HostArguments.HostName)] string? host_name = null,
@@ -35,7 +35,7 @@ public sealed class HostInfoTools(IVSphereSession session)
         return HostHardware.From(host, content);
     }
 
-    [McpServerTool(Name = "get_host_networking"), Description("An ESXi host's networking: standard vSwitches (uplinks, port groups, MTU), distributed switch membership, port groups and VLANs, VMkernel NICs (IP, port group, MTU), physical NICs, DNS and routes.")]
+    [McpServerTool(Name = "get_host_networking", UseStructuredContent = true), Description("An ESXi host's networking: standard vSwitches (uplinks, port groups, MTU), distributed switch membership, port groups and VLANs, VMkernel NICs (IP, port group, MTU), physical NICs, DNS and routes.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<HostNetworking> GetHostNetworking(
         [Description(HostArguments.HostName)] string? host_name = null,

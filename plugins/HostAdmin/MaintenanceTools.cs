@@ -21,7 +21,7 @@ public sealed class MaintenanceTools(IVSphereSession session)
     // vCenter fails the task with a Timeout fault after timeout_seconds; the wait lasts a little longer to receive it.
     private static readonly TimeSpan FaultGrace = TimeSpan.FromSeconds(30);
 
-    [McpServerTool(Name = "enter_maintenance_mode", Idempotent = true), Description("Puts an ESXi host in maintenance mode, as before patching or hardware work, reporting progress. The host gets there once its running VMs are migrated (DRS) or powered off, else the task fails after timeout_seconds. A host already in maintenance mode is left as it is.")]
+    [McpServerTool(Name = "enter_maintenance_mode", Idempotent = true, UseStructuredContent = true), Description("Puts an ESXi host in maintenance mode, as before patching or hardware work, reporting progress. The host gets there once its running VMs are migrated (DRS) or powered off, else the task fails after timeout_seconds. A host already in maintenance mode is left as it is.")]
     [RequiresPermission(PermissionLevel.HostAdmin)]
     [Change("put host {host_name} in maintenance mode")]
     public async Task<MaintenanceModeChange> EnterMaintenanceMode(
@@ -44,7 +44,7 @@ public sealed class MaintenanceTools(IVSphereSession session)
         return new MaintenanceModeChange(host.Name, before.InMaintenanceMode, after.InMaintenanceMode, after.VmCount);
     }
 
-    [McpServerTool(Name = "exit_maintenance_mode", Idempotent = true), Description("Takes an ESXi host out of maintenance mode, so that VMs can run on it again, reporting progress. A host not in maintenance mode is left as it is.")]
+    [McpServerTool(Name = "exit_maintenance_mode", Idempotent = true, UseStructuredContent = true), Description("Takes an ESXi host out of maintenance mode, so that VMs can run on it again, reporting progress. A host not in maintenance mode is left as it is.")]
     [RequiresPermission(PermissionLevel.HostAdmin)]
     [Change("take host {host_name} out of maintenance mode")]
     public async Task<MaintenanceModeChange> ExitMaintenanceMode(

@@ -19,7 +19,7 @@ public sealed class NtpTools(IVSphereSession session)
     private const string HostConfigFault = "HostConfigFault";
     private static readonly char[] ServerSeparators = [',', ';', ' ', '\t', '\r', '\n'];
 
-    [McpServerTool(Name = "get_ntp_config"), Description("An ESXi host's time settings: its NTP servers, time zone, and whether the NTP daemon (ntpd) runs and starts with the host.")]
+    [McpServerTool(Name = "get_ntp_config", UseStructuredContent = true), Description("An ESXi host's time settings: its NTP servers, time zone, and whether the NTP daemon (ntpd) runs and starts with the host.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<HostNtpSettings> GetNtpConfig(
         [Description(HostArguments.HostName)] string? host_name = null,
@@ -32,7 +32,7 @@ public sealed class NtpTools(IVSphereSession session)
             ntpd is null ? null : ServiceState.Of(ntpd), dateTime.NtpConfigFile.Count > 0 ? dateTime.NtpConfigFile : null);
     }
 
-    [McpServerTool(Name = "configure_ntp", Idempotent = true), Description("Sets an ESXi host's NTP servers (they replace the current ones) and, unless start_service is false, makes ntpd start with the host and (re)starts it so that it uses them. Reports the servers and ntpd's state before and after.")]
+    [McpServerTool(Name = "configure_ntp", Idempotent = true, UseStructuredContent = true), Description("Sets an ESXi host's NTP servers (they replace the current ones) and, unless start_service is false, makes ntpd start with the host and (re)starts it so that it uses them. Reports the servers and ntpd's state before and after.")]
     [RequiresPermission(PermissionLevel.HostAdmin)]
     [Change("set the NTP servers of host {host_name} to {ntp_servers} and, unless start_service is false, (re)start ntpd")]
     public async Task<NtpChange> ConfigureNtp(

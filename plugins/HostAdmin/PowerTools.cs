@@ -17,7 +17,7 @@ public sealed class PowerTools(IVSphereSession session)
     private const string ForceDescription =
         "Go ahead although the host is not in maintenance mode: its running VMs go down with it. Default false.";
 
-    [McpServerTool(Name = "reboot_host", Destructive = true), Description("Reboots an ESXi host, reporting progress. Refused unless the host is in maintenance mode (enter_maintenance_mode) or force is true. Through vCenter, waits for the task (status completed) and reads the host back; the host stops responding to vCenter until it is back up. Connected to the ESXi host itself, returns once the host has accepted the reboot (status initiated): it goes down with this server's connection, which comes back (a new session) when the host is up.")]
+    [McpServerTool(Name = "reboot_host", Destructive = true, UseStructuredContent = true), Description("Reboots an ESXi host, reporting progress. Refused unless the host is in maintenance mode (enter_maintenance_mode) or force is true. Through vCenter, waits for the task (status completed) and reads the host back; the host stops responding to vCenter until it is back up. Connected to the ESXi host itself, returns once the host has accepted the reboot (status initiated): it goes down with this server's connection, which comes back (a new session) when the host is up.")]
     [RequiresPermission(PermissionLevel.HostAdmin)]
     [Change("reboot host {host_name}, stopping every VM still running on it", DestroysWhen = "force")]
     public Task<HostPowerChange> RebootHost(
@@ -28,7 +28,7 @@ public sealed class PowerTools(IVSphereSession session)
         RunAsync("reboot", "Rebooting", force, host_name, progress,
             (host, taskProgress) => session.Client.RebootHostAsync(host, force, taskProgress, cancellationToken), cancellationToken);
 
-    [McpServerTool(Name = "shutdown_host", Destructive = true), Description("Shuts an ESXi host down, reporting progress; it stays off until powered on out of band (e.g. through its BMC). Refused unless the host is in maintenance mode (enter_maintenance_mode) or force is true. Through vCenter, waits for the task (status completed); connected to the ESXi host itself, returns once the host has accepted it (status initiated), after which the server cannot reach it.")]
+    [McpServerTool(Name = "shutdown_host", Destructive = true, UseStructuredContent = true), Description("Shuts an ESXi host down, reporting progress; it stays off until powered on out of band (e.g. through its BMC). Refused unless the host is in maintenance mode (enter_maintenance_mode) or force is true. Through vCenter, waits for the task (status completed); connected to the ESXi host itself, returns once the host has accepted it (status initiated), after which the server cannot reach it.")]
     [RequiresPermission(PermissionLevel.HostAdmin)]
     [Change("shut down host {host_name}, stopping every VM still running on it", DestroysWhen = "force")]
     public Task<HostPowerChange> ShutdownHost(

@@ -14,7 +14,7 @@ public sealed class ServiceTools(IVSphereSession session)
 {
     private static readonly HostServicePolicy[] Policies = [HostServicePolicy.On, HostServicePolicy.Off, HostServicePolicy.Automatic];
 
-    [McpServerTool(Name = "list_services"), Description("Lists the services of an ESXi host (SSH, ESXi Shell, NTP, syslog, CIM...): key, label, whether it runs, its start policy and firewall rulesets.")]
+    [McpServerTool(Name = "list_services", UseStructuredContent = true), Description("Lists the services of an ESXi host (SSH, ESXi Shell, NTP, syslog, CIM...): key, label, whether it runs, its start policy and firewall rulesets.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<HostServiceList> ListServices(
         [Description(HostArguments.HostName)] string? host_name = null,
@@ -24,7 +24,7 @@ public sealed class ServiceTools(IVSphereSession session)
         return new HostServiceList(host.Host.Name, host.Services.Select(ServiceStatus.Of).ToArray());
     }
 
-    [McpServerTool(Name = "get_service_status"), Description("Tells whether one service of an ESXi host runs, and its start policy.")]
+    [McpServerTool(Name = "get_service_status", UseStructuredContent = true), Description("Tells whether one service of an ESXi host runs, and its start policy.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<HostServiceStatus> GetServiceStatus(
         [Description(HostServices.ServiceKeyDescription)] string service_key,
@@ -35,7 +35,7 @@ public sealed class ServiceTools(IVSphereSession session)
         return new HostServiceStatus(host.Host.Name, ServiceStatus.Of(host.Find(service_key)));
     }
 
-    [McpServerTool(Name = "start_service", Idempotent = true), Description("Starts a service of an ESXi host (starting a running service changes nothing). Reports its state before and after.")]
+    [McpServerTool(Name = "start_service", Idempotent = true, UseStructuredContent = true), Description("Starts a service of an ESXi host (starting a running service changes nothing). Reports its state before and after.")]
     [RequiresPermission(PermissionLevel.HostAdmin)]
     [Change("start service '{service_key}' on host {host_name}")]
     public Task<ServiceChange> StartService(
@@ -44,7 +44,7 @@ public sealed class ServiceTools(IVSphereSession session)
         CancellationToken cancellationToken = default) =>
         ChangeAsync(service_key, host_name, "start", (serviceSystem, service) => session.Client.StartServiceAsync(serviceSystem, service.Key, cancellationToken), cancellationToken);
 
-    [McpServerTool(Name = "stop_service", Destructive = true, Idempotent = true), Description("Stops a service of an ESXi host; what depends on it stops working (stopping vpxa disconnects the host from vCenter). Reports its state before and after.")]
+    [McpServerTool(Name = "stop_service", Destructive = true, Idempotent = true, UseStructuredContent = true), Description("Stops a service of an ESXi host; what depends on it stops working (stopping vpxa disconnects the host from vCenter). Reports its state before and after.")]
     [RequiresPermission(PermissionLevel.HostAdmin)]
     [Change("stop service '{service_key}' on host {host_name}")]
     public Task<ServiceChange> StopService(
@@ -53,7 +53,7 @@ public sealed class ServiceTools(IVSphereSession session)
         CancellationToken cancellationToken = default) =>
         ChangeAsync(service_key, host_name, "stop", (serviceSystem, service) => session.Client.StopServiceAsync(serviceSystem, service.Key, cancellationToken), cancellationToken);
 
-    [McpServerTool(Name = "restart_service", Destructive = true), Description("Restarts a service of an ESXi host (a stopped one is started), e.g. to apply new settings. Reports its state before and after.")]
+    [McpServerTool(Name = "restart_service", Destructive = true, UseStructuredContent = true), Description("Restarts a service of an ESXi host (a stopped one is started), e.g. to apply new settings. Reports its state before and after.")]
     [RequiresPermission(PermissionLevel.HostAdmin)]
     [Change("restart service '{service_key}' on host {host_name}")]
     public Task<ServiceChange> RestartService(
@@ -62,7 +62,7 @@ public sealed class ServiceTools(IVSphereSession session)
         CancellationToken cancellationToken = default) =>
         ChangeAsync(service_key, host_name, "restart", (serviceSystem, service) => session.Client.RestartServiceAsync(serviceSystem, service.Key, cancellationToken), cancellationToken);
 
-    [McpServerTool(Name = "set_service_policy", Idempotent = true), Description("Sets when a service of an ESXi host starts: 'on' (starts and stops with the host), 'off' (only by hand) or 'automatic' (with its firewall ports). Does not start or stop it now. Reports its state before and after.")]
+    [McpServerTool(Name = "set_service_policy", Idempotent = true, UseStructuredContent = true), Description("Sets when a service of an ESXi host starts: 'on' (starts and stops with the host), 'off' (only by hand) or 'automatic' (with its firewall ports). Does not start or stop it now. Reports its state before and after.")]
     [RequiresPermission(PermissionLevel.HostAdmin)]
     [Change("set the start policy of service '{service_key}' on host {host_name} to {policy}")]
     public Task<ServiceChange> SetServicePolicy(

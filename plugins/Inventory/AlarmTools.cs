@@ -10,7 +10,7 @@ namespace McVSphere.Plugins.Inventory;
 [McpServerToolType]
 public sealed class AlarmTools(IVSphereSession session)
 {
-    [McpServerTool(Name = "get_alarms"), Description(
+    [McpServerTool(Name = "get_alarms", UseStructuredContent = true), Description(
         "Triggered alarms across the whole inventory (the root folder's triggeredAlarmState, which includes its descendants), in three " +
         "bulk reads. Returns {count, alarms}; alarms are worst first, then newest: [{alarm (name), description, entity, entity_type, " +
         "status (red|yellow), time, acknowledged, acknowledged_by}]. count 0 means no alarm is triggered.")]

@@ -12,7 +12,7 @@ namespace McVSphere.Plugins.Inventory;
 [McpServerToolType]
 public sealed class ClusterTools(IVSphereSession session)
 {
-    [McpServerTool(Name = "list_clusters"), Description(
+    [McpServerTool(Name = "list_clusters", UseStructuredContent = true), Description(
         "Lists clusters in one bulk read. " + ListFilters.ListingFields +
         " Items are sorted by name; each: " + ClusterSummaries.Fields + " An empty list means no clusters (standalone hosts only).")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
@@ -27,7 +27,7 @@ public sealed class ClusterTools(IVSphereSession session)
         return ListFilters.Take(clusters.Where(cluster => matchesName(cluster.Name)).ToArray(), limit);
     }
 
-    [McpServerTool(Name = "get_cluster_info"), Description(
+    [McpServerTool(Name = "get_cluster_info", UseStructuredContent = true), Description(
         "Details of one cluster in two bulk reads: " + ClusterSummaries.Fields +
         " Plus datacenter, hosts [{name, connection_state, in_maintenance_mode, vm_count}], vm_count (VMs on its hosts), " +
         "resource_pool (path of its root pool), datastores and networks (names).")]
@@ -62,7 +62,7 @@ public sealed class ClusterTools(IVSphereSession session)
             details.GetReferences("network").Select(reference => snapshot.NameOf(reference) ?? reference.Value).Order(StringComparer.Ordinal).ToArray());
     }
 
-    [McpServerTool(Name = "get_drs_recommendations"), Description(
+    [McpServerTool(Name = "get_drs_recommendations", UseStructuredContent = true), Description(
         "DRS recommendations of a cluster (ClusterComputeResource.recommendation): cluster, drs_enabled, count, and recommendations " +
         "[{key, type, rating (1-5, 5 = most important), reason, reason_text, time, target, actions [{type, target, from_host, to_host}]}]. " +
         "Empty when DRS has nothing to recommend or is disabled (drs_enabled false).")]

@@ -19,7 +19,7 @@ public sealed class DatastoreTools(IVSphereSession session)
     /// <summary>Datastores can hold thousands of VMs: name this many and count the rest.</summary>
     private const int MaxVmNames = 50;
 
-    [McpServerTool(Name = "get_datastore_info"), Description(
+    [McpServerTool(Name = "get_datastore_info", UseStructuredContent = true), Description(
         "Capacity, usage and users of one datastore: name, type (VMFS|NFS|NFS41|vsan|VVOL...), url, accessible, maintenance_mode, " +
         "capacity_gb, free_gb, used_gb, used_percent, provisioned_gb (used plus thin-provisioned space not yet written), " +
         "hosts (names of the hosts that mount it), vm_count, vms (names, sorted; at most 50, vm_count counts them all).")]
@@ -54,7 +54,7 @@ public sealed class DatastoreTools(IVSphereSession session)
             vms.Select(vm => names.GetValueOrDefault(vm, vm.Value)).Order(StringComparer.Ordinal).Take(MaxVmNames).ToArray());
     }
 
-    [McpServerTool(Name = "browse_datastore"), Description(
+    [McpServerTool(Name = "browse_datastore", UseStructuredContent = true), Description(
         "Lists one folder of a datastore (HostDatastoreBrowser.SearchDatastore_Task): datastore, path, folder_path (datastore path " +
         "searched, e.g. '[LocalDS_0] web-01'), count, files [{name, type (Folder|VmDisk|VmConfig|VmLog|VmNvram|VmSnapshot|IsoImage|" +
         "FloppyImage|File), size_bytes, modified}], folders first, then by name. A missing folder is an error (FileNotFound).")]

@@ -16,7 +16,7 @@ public sealed class EventTools(IVSphereSession session)
         "Returns {count, hours, since, events}; events are newest first: [{key, type (e.g. VmPoweredOnEvent), created_time, message, user, " +
         "datacenter, cluster, host, vm, datastore, network, chain_id (shared by the events of one task)}]; unset fields are omitted.";
 
-    [McpServerTool(Name = "get_recent_events"), Description("Recent vCenter events (EventManager.QueryEvents) of the last hours. " + ResultFields)]
+    [McpServerTool(Name = "get_recent_events", UseStructuredContent = true), Description("Recent vCenter events (EventManager.QueryEvents) of the last hours. " + ResultFields)]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public Task<EventList> GetRecentEvents(
         [Description("The most events to return, 1 to 1000.")] int count = 50,
@@ -24,7 +24,7 @@ public sealed class EventTools(IVSphereSession session)
         CancellationToken cancellationToken = default) =>
         EventQueries.QueryAsync(session.Client, count, "count", hours, "hours", eventTypes: null, entityName: null, cancellationToken);
 
-    [McpServerTool(Name = "list_recent_events"), Description(
+    [McpServerTool(Name = "list_recent_events", UseStructuredContent = true), Description(
         "Recent vCenter events (EventManager.QueryEvents) filtered by time window, event types and inventory object. " + ResultFields)]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public Task<EventList> ListRecentEvents(

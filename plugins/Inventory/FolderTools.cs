@@ -18,7 +18,7 @@ public sealed class FolderTools(IVSphereSession session)
         ("vm", "VirtualMachine"), ("host", "ComputeResource"), ("datastore", "Datastore"), ("network", "Network"), ("datacenter", "Datacenter"),
     ];
 
-    [McpServerTool(Name = "list_folders"), Description(
+    [McpServerTool(Name = "list_folders", UseStructuredContent = true), Description(
         "Lists inventory folders in one bulk read: VM folders, host folders, datastore folders and network folders of every datacenter. " +
         ListFilters.ListingFields + " Items are sorted by path; each: name, path (e.g. 'DC0/vm/Lab'; use it as folder_path elsewhere), type (vm|host|datastore|" +
         "network|datacenter), children (number of direct children).")]

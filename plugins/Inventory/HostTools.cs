@@ -12,7 +12,7 @@ namespace McVSphere.Plugins.Inventory;
 [McpServerToolType]
 public sealed class HostTools(IVSphereSession session)
 {
-    [McpServerTool(Name = "list_hosts"), Description(
+    [McpServerTool(Name = "list_hosts", UseStructuredContent = true), Description(
         "Lists ESXi hosts in one bulk read, with optional filters and a limit. " + ListFilters.ListingFields +
         " Items are sorted by name; each: name, connection_state (connected|disconnected|notResponding), power_state (poweredOn|poweredOff|standBy|unknown), " +
         "in_maintenance_mode, cluster (absent for standalone hosts), model, vendor, cpu_model, cpu_cores, cpu_threads, cpu_mhz (per core), " +

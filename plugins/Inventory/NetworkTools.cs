@@ -14,7 +14,7 @@ public sealed class NetworkTools(IVSphereSession session)
 {
     private const int MaxNames = 50;
 
-    [McpServerTool(Name = "get_network_info"), Description(
+    [McpServerTool(Name = "get_network_info", UseStructuredContent = true), Description(
         "Details of one network (standard port group, distributed port group or NSX network): name, type (Network|" +
         "DistributedVirtualPortgroup|OpaqueNetwork), accessible, and for distributed port groups switch, port_binding " +
         "(earlyBinding|ephemeral), num_ports, vlan_id (a single VLAN) or vlan_trunk (ranges, e.g. '0-4094'); then host_count, hosts " +

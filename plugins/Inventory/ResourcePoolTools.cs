@@ -15,7 +15,7 @@ public sealed class ResourcePoolTools(IVSphereSession session)
 {
     private const int MaxVmNames = 50;
 
-    [McpServerTool(Name = "list_resource_pools"), Description(
+    [McpServerTool(Name = "list_resource_pools", UseStructuredContent = true), Description(
         "Lists resource pools (and vApps) in one bulk read, with optional filters and a limit. " + ListFilters.ListingFields +
         " Items are sorted by path; each: " + ResourcePoolSummaries.Fields + " Pool names repeat (every cluster has a root pool named 'Resources'): use path to tell them apart.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
@@ -37,7 +37,7 @@ public sealed class ResourcePoolTools(IVSphereSession session)
         return ListFilters.Take(matching, limit);
     }
 
-    [McpServerTool(Name = "get_resource_pool_info"), Description(
+    [McpServerTool(Name = "get_resource_pool_info", UseStructuredContent = true), Description(
         "Settings and usage of one resource pool: " + ResourcePoolSummaries.Fields +
         " Plus cpu_usage_mhz, memory_usage_mb (current use), vms (names, sorted; at most 50) and child_pools (names). Without a name: " +
         "the root pool of the configured default cluster (VCENTER_CLUSTER), or of the only cluster.")]

@@ -25,7 +25,7 @@ public sealed class StatsTools(IVSphereSession session)
         "net.usage.average", "net.received.average", "net.transmitted.average",
     ];
 
-    [McpServerTool(Name = "get_vm_stats"), Description(
+    [McpServerTool(Name = "get_vm_stats", UseStructuredContent = true), Description(
         "Current performance of a VM: name, power_state, from summary.quickStats cpu_usage_mhz, cpu_demand_mhz, memory_usage_mb (guest " +
         "active memory), memory_consumed_mb (host memory backing the VM), memory_ballooned_mb, memory_swapped_mb, uptime_seconds; from " +
         "summary.storage storage_committed_gb, storage_uncommitted_gb; and " + PerformanceFields + " Unset quick stats are omitted.")]
@@ -55,7 +55,7 @@ public sealed class StatsTools(IVSphereSession session)
             performanceTask.Result);
     }
 
-    [McpServerTool(Name = "get_host_stats"), Description(
+    [McpServerTool(Name = "get_host_stats", UseStructuredContent = true), Description(
         "Current performance of an ESXi host: name, connection_state, power_state, model, vendor, cpu_model, cpu_cores, cpu_threads, " +
         "cpu_mhz (per core), from summary.quickStats cpu_usage_mhz, cpu_usage_percent (of cores x MHz), memory_total_gb, memory_usage_mb, " +
         "memory_usage_percent, uptime_seconds; vm_count; and " + PerformanceFields + " With several hosts, host_name is required.")]

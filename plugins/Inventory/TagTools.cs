@@ -11,7 +11,7 @@ namespace McVSphere.Plugins.Inventory;
 [McpServerToolType]
 public sealed class TagTools(IVSphereSession session)
 {
-    [McpServerTool(Name = "list_tags"), Description(
+    [McpServerTool(Name = "list_tags", UseStructuredContent = true), Description(
         "vSphere tags and their categories (vAPI tagging service). Returns {count, tags, categories}: tags [{name, category, description}] " +
         "sorted by category then name, count = number of tags; categories [{name, description, cardinality (SINGLE|MULTIPLE: tags of the " +
         "category one object may carry), associable_types (object types its tags apply to; empty = all), tag_count}].")]
@@ -52,7 +52,7 @@ public sealed class TagTools(IVSphereSession session)
         return new TagList(shapedTags.Length, shapedTags, shapedCategories);
     }
 
-    [McpServerTool(Name = "get_vm_tags"), Description(
+    [McpServerTool(Name = "get_vm_tags", UseStructuredContent = true), Description(
         "The tags attached to a VM (vAPI tagging service): {vm, count, tags [{name, category, description}]} sorted by category then name.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<VmTags> GetVmTags(

@@ -17,14 +17,14 @@ public sealed class TaskTools(IVSphereSession session)
         "success|error), progress (percent, while running), entity, entity_type, queued_time, start_time, complete_time, error (message of a " +
         "failed task), user, cancelable}]; unset fields are omitted.";
 
-    [McpServerTool(Name = "get_recent_tasks"), Description("Recent vSphere tasks (TaskManager.recentTask), read in bulk. " + ResultFields)]
+    [McpServerTool(Name = "get_recent_tasks", UseStructuredContent = true), Description("Recent vSphere tasks (TaskManager.recentTask), read in bulk. " + ResultFields)]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public Task<TaskList> GetRecentTasks(
         [Description("The most tasks to return.")] int count = 20,
         CancellationToken cancellationToken = default) =>
         TaskQueries.RecentAsync(session.Client, count, "count", entityName: null, cancellationToken);
 
-    [McpServerTool(Name = "list_recent_tasks"), Description(
+    [McpServerTool(Name = "list_recent_tasks", UseStructuredContent = true), Description(
         "Recent vSphere tasks (TaskManager.recentTask), read in bulk, optionally only those on one inventory object. " + ResultFields)]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public Task<TaskList> ListRecentTasks(

@@ -12,7 +12,7 @@ namespace McVSphere.Plugins.Inventory;
 [McpServerToolType]
 public sealed class VmInventoryTools(IVSphereSession session)
 {
-    [McpServerTool(Name = "list_vms"), Description(
+    [McpServerTool(Name = "list_vms", UseStructuredContent = true), Description(
         "Lists virtual machines (templates included) in one bulk read, with optional filters and a limit. " + ListFilters.ListingFields +
         " Items are sorted by name; each: name, power_state (poweredOn|poweredOff|suspended), cpu (vCPUs), memory_mb, guest_os, ip_address (from VMware Tools), " +
         "host, cluster (absent on standalone hosts), folder (inventory path of its folder, e.g. 'DC0/vm/Lab'), tools_status " +
@@ -51,7 +51,7 @@ public sealed class VmInventoryTools(IVSphereSession session)
         return ListFilters.Take(matching, limit);
     }
 
-    [McpServerTool(Name = "list_templates"), Description(
+    [McpServerTool(Name = "list_templates", UseStructuredContent = true), Description(
         "Lists VM templates in one bulk read. " + ListFilters.ListingFields +
         " Items are sorted by name; each: name, guest_os, cpu, memory_mb, folder (inventory path), host (where it is registered).")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
@@ -81,7 +81,7 @@ public sealed class VmInventoryTools(IVSphereSession session)
         return ListFilters.Take(matching, limit);
     }
 
-    [McpServerTool(Name = "get_vm_info"), Description(
+    [McpServerTool(Name = "get_vm_info", UseStructuredContent = true), Description(
         "Details of one VM in two bulk reads: name, path, power_state, cpu, cores_per_socket, memory_mb, guest_os (configured), " +
         "guest_os_running (reported by VMware Tools), guest_id, uuid, instance_uuid, hardware_version, annotation, template, folder, host, " +
         "cluster, resource_pool, datastore (names), networks (names), ip_address, ip_addresses, hostname, tools_status, " +

@@ -21,7 +21,7 @@ public sealed class DatastoreFileTools(IVSphereSession session, LocalFileRoot fi
     private const int MaxChunkSize = 64 << 20;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    [McpServerTool(Name = "upload_to_datastore"), Description(
+    [McpServerTool(Name = "upload_to_datastore", UseStructuredContent = true), Description(
         "Uploads a file to a datastore (HTTP PUT to vCenter's /folder endpoint), streamed with progress, creating missing folders and " +
         "replacing an existing file. The bytes come from local_path, a file under the server's file root (MCVSPHERE_FILE_ROOT), or " +
         "from content_base64. Returns datastore, path ('[datastore] folder/file'), size_bytes (read back from the datastore), bytes_sent, source.")]
@@ -62,7 +62,7 @@ public sealed class DatastoreFileTools(IVSphereSession session, LocalFileRoot fi
         return new UploadedDatastoreFile(location.Datastore.Name, written.Path.ToString(), written.SizeBytes, length, source);
     }
 
-    [McpServerTool(Name = "download_from_datastore"), Description(
+    [McpServerTool(Name = "download_from_datastore", UseStructuredContent = true), Description(
         "Downloads a datastore file (HTTP GET from vCenter's /folder endpoint), streamed with progress: saved to save_to under the " +
         "server's file root (MCVSPHERE_FILE_ROOT; an existing file is replaced), or else returned inline — as text when it is UTF-8, " +
         "else base64 — if it is at most max_memory_mb. Returns datastore, path, size_bytes, and saved_to or encoding (utf-8|base64) and content.")]
@@ -112,7 +112,7 @@ public sealed class DatastoreFileTools(IVSphereSession session, LocalFileRoot fi
             text is null ? "base64" : "utf-8", text ?? Convert.ToBase64String(bytes));
     }
 
-    [McpServerTool(Name = "delete_datastore_file", Destructive = true), Description(
+    [McpServerTool(Name = "delete_datastore_file", Destructive = true, UseStructuredContent = true), Description(
         "Deletes a file, or a folder with everything in it, from a datastore (FileManager.DeleteDatastoreFile_Task). Files of registered " +
         "VMs should be removed with delete_vm or remove_disk instead. Returns deleted ('[datastore] path'), was_folder, size_bytes (of a file).")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
@@ -135,7 +135,7 @@ public sealed class DatastoreFileTools(IVSphereSession session, LocalFileRoot fi
         return new DeletedDatastoreFile(entry.Path.ToString(), entry.IsFolder, entry.SizeBytes);
     }
 
-    [McpServerTool(Name = "create_datastore_folder", Idempotent = true), Description(
+    [McpServerTool(Name = "create_datastore_folder", Idempotent = true, UseStructuredContent = true), Description(
         "Creates a folder on a datastore, with any missing parent folders (FileManager.MakeDirectory). A folder that exists already is " +
         "left as it is. Returns folder ('[datastore] path') and created (false when it existed).")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
@@ -159,7 +159,7 @@ public sealed class DatastoreFileTools(IVSphereSession session, LocalFileRoot fi
         return new DatastoreFolder(created.Path.ToString(), Created: true);
     }
 
-    [McpServerTool(Name = "move_datastore_file"), Description(
+    [McpServerTool(Name = "move_datastore_file", UseStructuredContent = true), Description(
         "Moves or renames a file or folder, within a datastore or to another (FileManager.MoveDatastoreFile_Task). dest_datastore defaults " +
         "to the source's, dest_path to source_path; an existing folder as dest_path receives the item under its own name. An existing " +
         "destination file is not replaced. Returns source, destination, is_folder, size_bytes (read back at the destination).")]
@@ -174,7 +174,7 @@ public sealed class DatastoreFileTools(IVSphereSession session, LocalFileRoot fi
         CancellationToken cancellationToken = default) =>
         TransferAsync(move: true, source_datastore, source_path, dest_datastore, dest_path, force: false, progress, cancellationToken);
 
-    [McpServerTool(Name = "copy_datastore_file"), Description(
+    [McpServerTool(Name = "copy_datastore_file", UseStructuredContent = true), Description(
         "Copies a file or folder, within a datastore or to another (FileManager.CopyDatastoreFile_Task). dest_datastore defaults to the " +
         "source's, dest_path to source_path; an existing folder as dest_path receives the copy under its own name. An existing " +
         "destination file is replaced only with force=true. Returns source, destination, is_folder, size_bytes (read back at the destination).")]

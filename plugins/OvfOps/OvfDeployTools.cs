@@ -18,7 +18,7 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
 {
     private const int MaxVmNameLength = 80;
 
-    [McpServerTool(Name = "deploy_ovf"), Description(
+    [McpServerTool(Name = "deploy_ovf", UseStructuredContent = true), Description(
         "Deploys an OVF or OVA package as a new VM: the descriptor is mapped by vSphere (OvfManager.CreateImportSpec), the VM created " +
         "(ResourcePool.ImportVApp) in the configured cluster, else host_name's, else the first cluster or host that mounts the datastore " +
         "(in a cluster without DRS on host_name, else on a connected host outside maintenance mode that mounts the datastore and reaches " +

@@ -21,7 +21,7 @@ public sealed class OvfExportTools(IVSphereSession session, LocalFileRoot files)
     /// <summary>Room left in a ustar name for "-disk12.vmdk" after the package's stem.</summary>
     private const int MaxStemLength = OvaStream.MaxNameLength - 20;
 
-    [McpServerTool(Name = "export_vm_ovf"), Description(
+    [McpServerTool(Name = "export_vm_ovf", UseStructuredContent = true), Description(
         "Exports a powered-off (or suspended) VM as an OVF package: every disk is downloaded through an export lease (VirtualMachine.ExportVm) " +
         "with progress, the OVF descriptor is written by vSphere (OvfManager.CreateDescriptor) for those files, and a manifest (.mf) with " +
         "their SHA-256. target_path is a folder, which receives <name>.ovf, <name>.mf and <name>-diskN.vmdk, or a path ending in .ova for " +

@@ -9,7 +9,7 @@ namespace McVSphere.Plugins.OvfOps;
 [McpServerToolType]
 public sealed class OvfNetworkTools(IVSphereSession session, LocalFileRoot files, WebDownloads web)
 {
-    [McpServerTool(Name = "list_ovf_networks", ReadOnly = true, Idempotent = true), Description(
+    [McpServerTool(Name = "list_ovf_networks", ReadOnly = true, Idempotent = true, UseStructuredContent = true), Description(
         "Lists the networks an OVF or OVA package expects (its NetworkSection), read from the descriptor itself, with the adapters " +
         "connected to each: the names to map with deploy_ovf's network or network_map. The package is ovf_path — '[datastore] " +
         "folder/x.ovf', a path on datastore when that is given, 'file:folder/x.ovf' under the server's file root (MCVSPHERE_FILE_ROOT), " +

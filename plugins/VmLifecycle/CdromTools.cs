@@ -14,7 +14,7 @@ namespace McVSphere.Plugins.VmLifecycle;
 [McpServerToolType]
 public sealed class CdromTools(IVSphereSession session)
 {
-    [McpServerTool(Name = "attach_iso"), Description("Inserts an ISO image from a datastore into a VM's CD/DVD drive (the first one; a drive " +
+    [McpServerTool(Name = "attach_iso", UseStructuredContent = true), Description("Inserts an ISO image from a datastore into a VM's CD/DVD drive (the first one; a drive " +
         "is added on a free IDE slot when the VM has none). The drive connects now if the VM is powered on, and at every power-on. " +
         "An ISO already in the drive is replaced, even when the guest has locked the tray (vSphere's question is answered Yes). Returns the drive as vSphere reports it.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
@@ -43,7 +43,7 @@ public sealed class CdromTools(IVSphereSession session)
         return new CdromDrives(vm.Name, vm.PowerState, Drives(after));
     }
 
-    [McpServerTool(Name = "detach_iso", Destructive = true, Idempotent = true), Description("Ejects the ISO image from every CD/DVD drive " +
+    [McpServerTool(Name = "detach_iso", Destructive = true, Idempotent = true, UseStructuredContent = true), Description("Ejects the ISO image from every CD/DVD drive " +
         "of a VM that holds one: the drive is left empty (client device) and disconnected, even when the guest has locked the tray " +
         "(vSphere asks whether to override the lock; the answer is Yes). A VM with no ISO inserted is left as it is. " +
         "Returns the drives as vSphere reports them.")]

@@ -25,7 +25,7 @@ public sealed class DiskTools(IVSphereSession session)
 
     private static readonly string[] LayoutPaths = ["layoutEx.disk", "layoutEx.file"];
 
-    [McpServerTool(Name = "list_disks"), Description("Lists a VM's virtual disks: label as vSphere shows it (e.g. \"Hard disk 1\"), capacity, " +
+    [McpServerTool(Name = "list_disks", UseStructuredContent = true), Description("Lists a VM's virtual disks: label as vSphere shows it (e.g. \"Hard disk 1\"), capacity, " +
         "VMDK file and datastore, provisioning (thin, thick lazy or eager zeroed), disk mode, controller and unit number.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<DiskList> ListDisks(
@@ -37,7 +37,7 @@ public sealed class DiskTools(IVSphereSession session)
         return new DiskList(vm.Name, Summaries(devices));
     }
 
-    [McpServerTool(Name = "get_disk_info"), Description("Details of one virtual disk of a VM: capacity, provisioning, disk mode, sharing, UUID, " +
+    [McpServerTool(Name = "get_disk_info", UseStructuredContent = true), Description("Details of one virtual disk of a VM: capacity, provisioning, disk mode, sharing, UUID, " +
         "controller and unit, and the files that make it up (descriptor, extents, snapshot deltas) with their sizes.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<DiskDetails> GetDiskInfo(
@@ -53,7 +53,7 @@ public sealed class DiskTools(IVSphereSession session)
             backing?.Parent?.FileName, FilesOf(disk, vm.Content.GetArray("layoutEx.disk"), vm.Content.GetArray("layoutEx.file")));
     }
 
-    [McpServerTool(Name = "add_disk"), Description("Adds a new virtual disk to a VM, on the first SCSI controller with a free unit (a new " +
+    [McpServerTool(Name = "add_disk", UseStructuredContent = true), Description("Adds a new virtual disk to a VM, on the first SCSI controller with a free unit (a new " +
         "paravirtual SCSI controller is added when none has one). The file is created with the VM's files unless a datastore is given. " +
         "Returns the new disk as vSphere reports it and the VM's disks after the change.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
@@ -101,7 +101,7 @@ public sealed class DiskTools(IVSphereSession session)
         return new DiskAdded(vm.Name, Summarize(added, after), Summaries(after));
     }
 
-    [McpServerTool(Name = "remove_disk", Destructive = true), Description("Removes a virtual disk from a VM. The VMDK file is kept on the " +
+    [McpServerTool(Name = "remove_disk", Destructive = true, UseStructuredContent = true), Description("Removes a virtual disk from a VM. The VMDK file is kept on the " +
         "datastore unless delete_file is true, which deletes it and its data for good. Returns the VM's disks after the change.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("remove {disk_label} from VM '{vm_name}' (delete_file={delete_file}: true also deletes its file and data for good)", DestroysWhen = "delete_file")]
@@ -123,7 +123,7 @@ public sealed class DiskTools(IVSphereSession session)
         return new DiskRemoved(vm.Name, disk.Label(), (disk.Backing as VirtualDeviceFileBackingInfo)?.FileName, delete_file, Summaries(after));
     }
 
-    [McpServerTool(Name = "extend_disk"), Description("Grows a virtual disk of a VM to a larger capacity. Disks never shrink: a size smaller " +
+    [McpServerTool(Name = "extend_disk", UseStructuredContent = true), Description("Grows a virtual disk of a VM to a larger capacity. Disks never shrink: a size smaller " +
         "than or equal to the current one is refused. The guest must still extend its partition and file system.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("grow {disk_label} of VM '{vm_name}' to {new_size_gb} GB")]

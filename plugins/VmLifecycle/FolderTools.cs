@@ -19,7 +19,7 @@ public sealed class FolderTools(IVSphereSession session)
     /// <summary>How many of a folder's contents a refusal names.</summary>
     private const int ContentsNamed = 10;
 
-    [McpServerTool(Name = "create_folder")]
+    [McpServerTool(Name = "create_folder", UseStructuredContent = true)]
     [Description("Creates a VM folder, in the folder given (name or inventory path, e.g. \"DC0/vm/Lab\") or else at the top of the " +
         "configured (else first) datacenter's VMs. vSphere refuses a name the parent folder already holds.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
@@ -38,7 +38,7 @@ public sealed class FolderTools(IVSphereSession session)
         return new FolderCreated(await InventoryReads.PathOfAsync(client, VSphereObjectKind.Folder, folder, cancellationToken));
     }
 
-    [McpServerTool(Name = "delete_folder", Destructive = true)]
+    [McpServerTool(Name = "delete_folder", Destructive = true, UseStructuredContent = true)]
     [Description("Deletes a VM folder. Refuses a folder that holds anything unless force=true, which deletes it with everything in it " +
         "(sub-folders, VMs and their files).")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]

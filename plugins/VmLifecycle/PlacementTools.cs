@@ -25,7 +25,7 @@ public sealed class PlacementTools(IVSphereSession session)
         ["low"] = VirtualMachineMovePriority.LowPriority,
     };
 
-    [McpServerTool(Name = "storage_vmotion", Idempotent = true)]
+    [McpServerTool(Name = "storage_vmotion", Idempotent = true, UseStructuredContent = true)]
     [Description("Moves all of a VM's files and disks to another datastore (Storage vMotion; the VM may keep running), optionally converting " +
         "its disks: thin_provision=true to thin, false to thick (lazily zeroed), left out keeps each disk's format. Says so when everything is " +
         "already there. Reports the task's progress; cancelling the request cancels the move.")]
@@ -72,7 +72,7 @@ public sealed class PlacementTools(IVSphereSession session)
         return await ReadBackAsync(vm, $"Moved '{vm.Name}' to '{datastore.Name}'.", cancellationToken);
     }
 
-    [McpServerTool(Name = "move_vm_disk", Idempotent = true)]
+    [McpServerTool(Name = "move_vm_disk", Idempotent = true, UseStructuredContent = true)]
     [Description("Moves one disk of a VM to another datastore; its other files stay where they are. Says so when the disk is already there. " +
         "Reports the task's progress; cancelling the request cancels the move.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
@@ -102,7 +102,7 @@ public sealed class PlacementTools(IVSphereSession session)
         return await ReadBackAsync(vm, $"Moved {disk.Label()} of '{vm.Name}' to '{datastore.Name}'.", cancellationToken);
     }
 
-    [McpServerTool(Name = "migrate_vm", Idempotent = true)]
+    [McpServerTool(Name = "migrate_vm", Idempotent = true, UseStructuredContent = true)]
     [Description("Migrates a VM to another host, resource pool and/or datastore (vMotion; the VM may keep running). A host in another " +
         "cluster takes the VM to that cluster's root pool unless a pool is given. Says so when the VM is already there. " +
         "Reports the task's progress; cancelling the request cancels the migration.")]
@@ -162,7 +162,7 @@ public sealed class PlacementTools(IVSphereSession session)
         return await ReadBackAsync(vm, $"Migrated '{vm.Name}'.", cancellationToken);
     }
 
-    [McpServerTool(Name = "move_vm_to_folder", Idempotent = true)]
+    [McpServerTool(Name = "move_vm_to_folder", Idempotent = true, UseStructuredContent = true)]
     [Description("Moves a VM or template into a VM folder (name or inventory path, e.g. \"DC0/vm/Lab\"). Says so when it is already there.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("move VM '{vm_name}' into folder '{folder_path}'")]
@@ -186,7 +186,7 @@ public sealed class PlacementTools(IVSphereSession session)
         return new VmFolderMoved(vm.Name, parent is null ? "" : await InventoryReads.PathOfAsync(client, VSphereObjectKind.Folder, parent, cancellationToken));
     }
 
-    [McpServerTool(Name = "move_vm_to_resource_pool", Idempotent = true)]
+    [McpServerTool(Name = "move_vm_to_resource_pool", Idempotent = true, UseStructuredContent = true)]
     [Description("Moves a VM into a resource pool of the same cluster or host (its host does not change; migrate_vm moves between clusters). " +
         "Says so when it is already there.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]

@@ -19,7 +19,7 @@ public sealed class PowerTools(IVSphereSession session)
 {
     private const string VmDescription = "Name or inventory path of the VM.";
 
-    [McpServerTool(Name = "power_on", Idempotent = true)]
+    [McpServerTool(Name = "power_on", Idempotent = true, UseStructuredContent = true)]
     [Description("Powers a VM on; a suspended VM resumes. Says so when the VM is already on. Waits for vSphere's task and reports its progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
     [Change("power on VM '{name}'")]
@@ -37,7 +37,7 @@ public sealed class PowerTools(IVSphereSession session)
         return await ReadBackAsync(vm, $"Powered on '{vm.Name}'.", cancellationToken);
     }
 
-    [McpServerTool(Name = "power_off", Destructive = true, Idempotent = true)]
+    [McpServerTool(Name = "power_off", Destructive = true, Idempotent = true, UseStructuredContent = true)]
     [Description("Powers a VM off at once, like pulling the plug (the guest OS is not asked; shutdown_guest is the clean way). Says so when the VM is already off.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
     [Change("power off VM '{name}' at once, without shutting down its guest OS")]
@@ -55,7 +55,7 @@ public sealed class PowerTools(IVSphereSession session)
         return await ReadBackAsync(vm, $"Powered off '{vm.Name}'.", cancellationToken);
     }
 
-    [McpServerTool(Name = "shutdown_guest", Idempotent = true)]
+    [McpServerTool(Name = "shutdown_guest", Idempotent = true, UseStructuredContent = true)]
     [Description("Asks the guest OS to shut down cleanly, through VMware Tools (which must be running). Returns once the request is made: " +
         "the VM powers off when the guest is done. Says so when the VM is already off.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
@@ -74,7 +74,7 @@ public sealed class PowerTools(IVSphereSession session)
         return await ReadBackAsync(vm, $"Asked the guest OS of '{vm.Name}' to shut down.", cancellationToken);
     }
 
-    [McpServerTool(Name = "reboot_guest")]
+    [McpServerTool(Name = "reboot_guest", UseStructuredContent = true)]
     [Description("Asks the guest OS to restart cleanly, through VMware Tools (which must be running). Returns once the request is made. " +
         "reset_vm restarts a VM whose guest does not respond.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
@@ -89,7 +89,7 @@ public sealed class PowerTools(IVSphereSession session)
         return await ReadBackAsync(vm, $"Asked the guest OS of '{vm.Name}' to restart.", cancellationToken);
     }
 
-    [McpServerTool(Name = "reset_vm", Destructive = true)]
+    [McpServerTool(Name = "reset_vm", Destructive = true, UseStructuredContent = true)]
     [Description("Resets a running VM at once, like pressing its reset button (the guest OS is not asked; reboot_guest is the clean way). " +
         "Waits for vSphere's task and reports its progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
@@ -105,7 +105,7 @@ public sealed class PowerTools(IVSphereSession session)
         return await ReadBackAsync(vm, $"Reset '{vm.Name}'.", cancellationToken);
     }
 
-    [McpServerTool(Name = "suspend_vm", Idempotent = true)]
+    [McpServerTool(Name = "suspend_vm", Idempotent = true, UseStructuredContent = true)]
     [Description("Suspends a running VM, saving its memory to disk; power_on resumes it. Says so when the VM is already suspended. " +
         "Waits for vSphere's task and reports its progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
@@ -125,7 +125,7 @@ public sealed class PowerTools(IVSphereSession session)
         return await ReadBackAsync(vm, $"Suspended '{vm.Name}'.", cancellationToken);
     }
 
-    [McpServerTool(Name = "standby_guest", Idempotent = true)]
+    [McpServerTool(Name = "standby_guest", Idempotent = true, UseStructuredContent = true)]
     [Description("Asks the guest OS to go to standby (sleep), through VMware Tools (which must be running); vSphere then reports the VM suspended. " +
         "Says so when the VM is already suspended.")]
     [RequiresPermission(PermissionLevel.PowerOps)]

@@ -21,7 +21,7 @@ public sealed class ResourcePoolTools(IVSphereSession session)
 
     private static readonly string[] SharesLevels = ["low", "normal", "high"];
 
-    [McpServerTool(Name = "create_resource_pool")]
+    [McpServerTool(Name = "create_resource_pool", UseStructuredContent = true)]
     [Description("Creates a resource pool in a pool, cluster or host (default: the configured cluster, else the first), with CPU (MHz) and " +
         "memory (MB) reservations, limits (-1: none) and shares; what is left out gets vSphere's defaults (no reservation, no limit, " +
         "normal shares, expandable reservation). vSphere refuses a name the parent already holds.")]
@@ -59,7 +59,7 @@ public sealed class ResourcePoolTools(IVSphereSession session)
             PoolAllocation.From((await config).GetObject("config.memoryAllocation")));
     }
 
-    [McpServerTool(Name = "delete_resource_pool", Destructive = true)]
+    [McpServerTool(Name = "delete_resource_pool", Destructive = true, UseStructuredContent = true)]
     [Description("Deletes a resource pool; vSphere moves its VMs and child pools up to its parent pool. A cluster's or host's root pool cannot be deleted.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("delete resource pool '{name}', moving its VMs to its parent pool")]

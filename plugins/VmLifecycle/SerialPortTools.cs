@@ -25,7 +25,7 @@ public sealed class SerialPortTools(IVSphereSession session)
 
     private static readonly string[] HostVmPaths = ["name", "config.hardware.device"];
 
-    [McpServerTool(Name = "get_serial_port"), Description("Shows a VM's serial ports: for a network serial port its URI (protocol and port), " +
+    [McpServerTool(Name = "get_serial_port", UseStructuredContent = true), Description("Shows a VM's serial ports: for a network serial port its URI (protocol and port), " +
         "direction, whether it is connected and yields on poll, and the address to connect to (telnet://<esxi-host>:<port>).")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<SerialPortStatus> GetSerialPort(
@@ -37,7 +37,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         return new SerialPortStatus(vm.Name, vm.PowerState, ports.Any(port => port.Backing == "network"), ports);
     }
 
-    [McpServerTool(Name = "setup_serial_port", Idempotent = true), Description("Configures a network serial port on a powered-off VM (adds one, " +
+    [McpServerTool(Name = "setup_serial_port", Idempotent = true, UseStructuredContent = true), Description("Configures a network serial port on a powered-off VM (adds one, " +
         "or updates the VM's existing network serial port): protocol://:port, the VM listening (server) or connecting out (client). " +
         "Without a port, the existing port is kept or the lowest free one from 2000 on the VM's host is chosen. Returns the port as vSphere reports it.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
@@ -80,7 +80,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         return new SerialPortSetup(vm.Name, vm.PowerState, existing is null ? "created" : "updated", (await DescribeAsync(vm, [configured], cancellationToken))[0]);
     }
 
-    [McpServerTool(Name = "connect_serial_port", Idempotent = true), Description("Connects or disconnects a VM's network serial port, now " +
+    [McpServerTool(Name = "connect_serial_port", Idempotent = true, UseStructuredContent = true), Description("Connects or disconnects a VM's network serial port, now " +
         "(only a powered-on VM has a live connection) and at power-on. Returns the port, with the address to connect to " +
         "(telnet://<esxi-host>:<port>).")]
     [RequiresPermission(PermissionLevel.PowerOps)]
@@ -98,7 +98,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         return new SerialPortChanged(vm.Name, vm.PowerState, (await DescribeAsync(vm, [after], cancellationToken))[0]);
     }
 
-    [McpServerTool(Name = "clear_serial_port", Idempotent = true), Description("Resets a powered-on VM's network serial port by disconnecting " +
+    [McpServerTool(Name = "clear_serial_port", Idempotent = true, UseStructuredContent = true), Description("Resets a powered-on VM's network serial port by disconnecting " +
         "and reconnecting it, which drops a stuck or stale client connection. Returns the port as vSphere reports it.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
     [Change("reset the serial port connection of VM '{name}'")]
@@ -121,7 +121,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         return new SerialPortChanged(vm.Name, vm.PowerState, (await DescribeAsync(vm, [reconnected], cancellationToken))[0]);
     }
 
-    [McpServerTool(Name = "remove_serial_port", Destructive = true, Idempotent = true), Description("Removes the network serial port from a " +
+    [McpServerTool(Name = "remove_serial_port", Destructive = true, Idempotent = true, UseStructuredContent = true), Description("Removes the network serial port from a " +
         "powered-off VM. A VM without one is left as it is. Returns the VM's serial ports after the change.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("remove the network serial port of VM '{name}'")]

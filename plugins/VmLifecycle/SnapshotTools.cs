@@ -20,7 +20,7 @@ public sealed class SnapshotTools(IVSphereSession session)
     private const string VmDescription = "Name or inventory path of the VM.";
     private const string SnapshotDescription = "Name of the snapshot, or its path from the root of the snapshot tree (e.g. \"base/before-upgrade\") when names repeat.";
 
-    [McpServerTool(Name = "list_snapshots")]
+    [McpServerTool(Name = "list_snapshots", UseStructuredContent = true)]
     [Description("Lists a VM's snapshots as a tree (each with its children), marking the current one, i.e. the one the VM runs from.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<SnapshotList> ListSnapshots(
@@ -31,7 +31,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         return SnapshotList.From(vm.Name, vm.Snapshots);
     }
 
-    [McpServerTool(Name = "create_snapshot")]
+    [McpServerTool(Name = "create_snapshot", UseStructuredContent = true)]
     [Description("Takes a snapshot of a VM. With memory (the default) a running VM's memory is saved too, so a revert resumes it running; " +
         "quiesce=true asks VMware Tools to flush the guest's file systems first. Reports the task's progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
@@ -58,7 +58,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         return new SnapshotTaken(vm.Name, taken, tree.Current?.Name);
     }
 
-    [McpServerTool(Name = "revert_to_snapshot", Destructive = true)]
+    [McpServerTool(Name = "revert_to_snapshot", Destructive = true, UseStructuredContent = true)]
     [Description("Reverts a VM to a snapshot: its disks, configuration and power state become the snapshot's, and what changed since is lost " +
         "(unless another snapshot holds it). Reports the task's progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
@@ -77,7 +77,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         return await ReadRevertedAsync(vm, cancellationToken);
     }
 
-    [McpServerTool(Name = "revert_to_current_snapshot", Destructive = true)]
+    [McpServerTool(Name = "revert_to_current_snapshot", Destructive = true, UseStructuredContent = true)]
     [Description("Reverts a VM to its current snapshot (the one it runs from), discarding what changed since. Reports the task's progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
     [Change("revert VM '{name}' to its current snapshot, discarding what changed since", Destroys = true)]
@@ -96,7 +96,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         return await ReadRevertedAsync(vm, cancellationToken);
     }
 
-    [McpServerTool(Name = "delete_snapshot", Destructive = true)]
+    [McpServerTool(Name = "delete_snapshot", Destructive = true, UseStructuredContent = true)]
     [Description("Deletes one snapshot, merging its changes into its child (the VM's disks are kept as they are now); remove_children=true " +
         "also deletes the snapshots taken from it. Reports the task's progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
@@ -117,7 +117,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         return SnapshotsDeleted.Between(vm.Name, before, await ReadTreeAsync(vm, cancellationToken));
     }
 
-    [McpServerTool(Name = "delete_all_snapshots", Destructive = true, Idempotent = true)]
+    [McpServerTool(Name = "delete_all_snapshots", Destructive = true, Idempotent = true, UseStructuredContent = true)]
     [Description("Deletes every snapshot of a VM, merging them into its disks as they are now. Says so when it has none. Reports the task's progress.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
     [Change("delete every snapshot of VM '{name}'", Destroys = true)]
@@ -138,7 +138,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         return SnapshotsDeleted.Between(vm.Name, before, await ReadTreeAsync(vm, cancellationToken));
     }
 
-    [McpServerTool(Name = "rename_snapshot", Idempotent = true)]
+    [McpServerTool(Name = "rename_snapshot", Idempotent = true, UseStructuredContent = true)]
     [Description("Renames a snapshot and/or changes its description; what is left out stays as it is.")]
     [RequiresPermission(PermissionLevel.PowerOps)]
     [Change("rename snapshot '{snapshot_name}' of VM '{name}'")]

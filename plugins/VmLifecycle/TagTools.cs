@@ -16,7 +16,7 @@ public sealed class TagTools(IVSphereSession session)
 {
     private const string VmType = "VirtualMachine";
 
-    [McpServerTool(Name = "apply_tag_to_vm", Idempotent = true), Description("Attaches a vSphere tag to a VM. Tag names are unique only " +
+    [McpServerTool(Name = "apply_tag_to_vm", Idempotent = true, UseStructuredContent = true), Description("Attaches a vSphere tag to a VM. Tag names are unique only " +
         "within a category: give category_name when tags of several categories share the name. A tag already attached is left as it is. " +
         "Returns the VM's tags as vSphere reports them afterwards.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
@@ -44,7 +44,7 @@ public sealed class TagTools(IVSphereSession session)
         return new VmTagChange(vm.Name, target.Tag.Name, target.Category.Name, Changed: !alreadyAttached, after);
     }
 
-    [McpServerTool(Name = "remove_tag_from_vm", Destructive = true, Idempotent = true), Description("Detaches a vSphere tag from a VM (the " +
+    [McpServerTool(Name = "remove_tag_from_vm", Destructive = true, Idempotent = true, UseStructuredContent = true), Description("Detaches a vSphere tag from a VM (the " +
         "tag itself stays). Give category_name when tags of several categories share the name. A tag that is not attached is left as it is. " +
         "Returns the VM's tags as vSphere reports them afterwards.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]

@@ -16,7 +16,7 @@ public sealed class TaskTools(IVSphereSession session)
     /// <summary>How long cancel_task waits for vSphere to wind the task down before reporting its state.</summary>
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(15);
 
-    [McpServerTool(Name = "cancel_task", Idempotent = true)]
+    [McpServerTool(Name = "cancel_task", Idempotent = true, UseStructuredContent = true)]
     [Description("Cancels a running vSphere task (clone, relocation, migration, snapshot creation... whatever vSphere marks cancelable), " +
         "waits briefly for it to stop, and reports its final state. Says so when it was already cancelled; refuses a finished task.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]

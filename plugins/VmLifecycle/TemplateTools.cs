@@ -14,7 +14,7 @@ namespace McVSphere.Plugins.VmLifecycle;
 [McpServerToolType]
 public sealed class TemplateTools(IVSphereSession session)
 {
-    [McpServerTool(Name = "convert_to_template", Idempotent = true)]
+    [McpServerTool(Name = "convert_to_template", Idempotent = true, UseStructuredContent = true)]
     [Description("Marks a powered-off VM as a template (it can then only be cloned or deployed from, not powered on). Says so when it already is one.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("turn VM '{vm_name}' into a template")]
@@ -37,7 +37,7 @@ public sealed class TemplateTools(IVSphereSession session)
         return await ReadBackAsync(vm, $"'{vm.Name}' is now a template.", alreadyInState: false, cancellationToken);
     }
 
-    [McpServerTool(Name = "convert_to_vm", Idempotent = true)]
+    [McpServerTool(Name = "convert_to_vm", Idempotent = true, UseStructuredContent = true)]
     [Description("Turns a template back into a powered-off VM, in the resource pool given (default: the configured cluster's, else the " +
         "root pool of the template's host). In a cluster without DRS it goes to host_name, else to the template's host or another connected " +
         "host outside maintenance mode that mounts its datastores. Says so when it is already a VM.")]
@@ -64,7 +64,7 @@ public sealed class TemplateTools(IVSphereSession session)
         return await ReadBackAsync(template, $"'{template.Name}' is now a VM.", alreadyInState: false, cancellationToken);
     }
 
-    [McpServerTool(Name = "deploy_from_template")]
+    [McpServerTool(Name = "deploy_from_template", UseStructuredContent = true)]
     [Description("Deploys a new VM from a template into the datacenter's VM folder (or folder) and the configured cluster's pool (else the " +
         "template host's), optionally on another datastore, and powers it on when asked. In a cluster without DRS it goes to host_name, else to a usable host. Refuses a name " +
         "another VM already has. Reports the clone task's progress; cancelling the " +

@@ -30,7 +30,7 @@ public sealed class VmTools(IVSphereSession session)
     internal const string HostNameDescription = "Host to run the VM on (name or path), in the cluster it goes to; default: vSphere's choice " +
         "with DRS, else a connected host outside maintenance mode that mounts the datastore and reaches the networks.";
 
-    [McpServerTool(Name = "create_vm")]
+    [McpServerTool(Name = "create_vm", UseStructuredContent = true)]
     [Description("Creates a powered-off VM with a paravirtual SCSI controller, one thin-provisioned disk and one VMXNET3 network adapter. " +
         "Placement: the configured cluster, else host_name's cluster or host, else the first cluster or host; datastore: the one given, " +
         "else the configured one, else the one with the most free space; network: the one given, else the configured one, else " +
@@ -112,7 +112,7 @@ public sealed class VmTools(IVSphereSession session)
         return new CreatedVm(await summary, target.Name, DescribeDisks(await devices), DescribeNics(await devices, await summary));
     }
 
-    [McpServerTool(Name = "clone_vm")]
+    [McpServerTool(Name = "clone_vm", UseStructuredContent = true)]
     [Description("Clones a VM or template into a new VM in the same folder and resource pool (a template's copy goes to the configured " +
         "cluster, else its host's), on the given or configured datastore (else the source's), and powers it on when asked. In a cluster without DRS the clone goes " +
         "to host_name, else to the source's host or another usable one. Refuses a name another VM already has. " +
@@ -135,7 +135,7 @@ public sealed class VmTools(IVSphereSession session)
             host_name, power_on, progress, timeout_s, cancellationToken);
     }
 
-    [McpServerTool(Name = "delete_vm", Destructive = true)]
+    [McpServerTool(Name = "delete_vm", Destructive = true, UseStructuredContent = true)]
     [Description("Deletes a VM or template and its files from disk, for good. A powered-on VM is powered off first (as in the original " +
         "mcvsphere), behind the same confirmation; force=false refuses it instead.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
@@ -166,7 +166,7 @@ public sealed class VmTools(IVSphereSession session)
         return new DeletedVm(vm.Name, Deleted: true, PoweredOffFirst: vm.IsPoweredOn);
     }
 
-    [McpServerTool(Name = "reconfigure_vm", Idempotent = true)]
+    [McpServerTool(Name = "reconfigure_vm", Idempotent = true, UseStructuredContent = true)]
     [Description("Changes a VM's CPU count, memory and/or notes; parameters left out stay as they are. Changing CPU or memory of a running " +
         "VM needs CPU/memory hot-add enabled on it (vSphere refuses otherwise). Says so when nothing would change.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
@@ -221,7 +221,7 @@ public sealed class VmTools(IVSphereSession session)
         return new ReconfiguredVm(await VmSummary.ReadAsync(client, vm.Ref, cancellationToken), changes, $"Reconfigured '{vm.Name}'.");
     }
 
-    [McpServerTool(Name = "rename_vm", Idempotent = true)]
+    [McpServerTool(Name = "rename_vm", Idempotent = true, UseStructuredContent = true)]
     [Description("Renames a VM or template. Refuses a name another VM already has; says so when it already has the name.")]
     [RequiresPermission(PermissionLevel.VmLifecycle)]
     [Change("rename VM '{name}' to '{new_name}'")]

@@ -8,7 +8,7 @@ namespace Contoso.McVSphere.PowerStateReport;
 [McpServerToolType]
 public sealed class PowerStateTools(IVSphereSession session)
 {
-    [McpServerTool(Name = "count_vms_by_power_state"), Description("Counts the VMs (templates excluded) in each power state, in one bulk read.")]
+    [McpServerTool(Name = "count_vms_by_power_state", UseStructuredContent = true), Description("Counts the VMs (templates excluded) in each power state, in one bulk read.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<PowerStateCounts> CountVmsByPowerState(CancellationToken cancellationToken)
     {

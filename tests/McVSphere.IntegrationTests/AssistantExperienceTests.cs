@@ -98,6 +98,28 @@ public class AssistantExperienceTests : IAsyncLifetime
         Assert.False(await VmExistsAsync(client, vm));
     }
 
+    [Fact]
+    public async Task Every_tool_publishes_the_schema_of_its_result_and_those_that_change_something_that_of_a_dry_run()
+    {
+        await using var client = await StartAsync();
+
+        var tools = await client.ListToolsAsync();
+
+        Assert.Equal(110, tools.Count);
+        var untyped = tools.Where(tool => tool.ProtocolTool.OutputSchema is null).Select(tool => tool.Name);
+        Assert.Equal(["vm_screenshot"], untyped); // Its result is an image.
+        foreach (var tool in tools.Where(tool => tool.ProtocolTool.OutputSchema is not null))
+        {
+            var schema = tool.ProtocolTool.OutputSchema!.Value;
+            Assert.Equal("object", schema.GetProperty("type").GetString());
+            var changes = tool.ProtocolTool.InputSchema.GetProperty("properties").TryGetProperty("dry_run", out _);
+            Assert.True(changes == schema.TryGetProperty("anyOf", out _), $"{tool.Name}: a dry run answer is in its schema if and only if it takes dry_run");
+        }
+        // CallJsonAsync checks each result against its tool's schema: here a result, and a dry run.
+        await client.CallJsonAsync("get_vm_info", new { name = "DC0_H0_VM0" });
+        await client.CallJsonAsync("power_off", new { name = "DC0_H0_VM0", dry_run = true });
+    }
+
     [Theory]
     [MemberData(nameof(ProtocolEras))]
     public async Task Compact_mode_serves_one_tool_per_family_that_reaches_the_same_tools(string protocolVersion)

@@ -33,8 +33,10 @@ public class PluginLoaderTests
         Assert.Contains("'fixture_echo' is already provided by plugin 'Good'", reasons["ZDuplicateToolPlugin"]);
         Assert.Contains("tool 'fixture_silent_power_off' (SilentTools.SilentPowerOff) needs POWER_OPS but declares no [Change]", reasons["UndeclaredChangePlugin"]);
 
+        Assert.Contains("tool 'fixture_weather' (WeatherTools.GetWeather) returns a Weather without UseStructuredContent = true", reasons["UntypedResultPlugin"]);
+
         var errors = _logger.Entries.Where(e => e.Level == LogLevel.Error).ToList();
-        Assert.Equal(6, errors.Count);
+        Assert.Equal(7, errors.Count);
         Assert.All(errors, e => Assert.Null(e.Exception));
         Assert.All(errors, e => Assert.DoesNotContain('\n', e.Message));
     }

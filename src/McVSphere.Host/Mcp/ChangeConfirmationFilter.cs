@@ -1,3 +1,4 @@
+using System.Text.Json;
 using McVSphere.Host.Configuration;
 using McVSphere.Host.Plugins;
 using McVSphere.Sdk.Json;
@@ -31,7 +32,12 @@ public static class ChangeConfirmationFilter
 
             if (ChangeArguments.IsTrue(arguments, ChangeArguments.DryRun))
             {
-                return TextResult(McVSphereJson.Serialize(new DryRunResult(name, description, destroys)));
+                var dryRun = new DryRunResult(name, description, destroys);
+                return new CallToolResult
+                {
+                    Content = [new TextContentBlock { Text = McVSphereJson.Serialize(dryRun) }],
+                    StructuredContent = JsonSerializer.SerializeToElement(dryRun, McVSphereJson.Options),
+                };
             }
             var mustAsk = destroys && context.Services!.GetService<McVSphereOptions>()?.ConfirmDestructive != false;
             if (!mustAsk || ChangeArguments.IsTrue(arguments, ChangeArguments.Confirm))
@@ -59,19 +65,11 @@ public static class ChangeConfirmationFilter
             var confirmed = answer.IsAccepted
                 && answer.Content is { } content
                 && content.TryGetValue(ChangeArguments.Confirm, out var value)
-                && value.ValueKind == System.Text.Json.JsonValueKind.True;
+                && value.ValueKind == JsonValueKind.True;
             return confirmed
                 ? await next(context, cancellationToken)
                 : ToolErrorFilter.ErrorResult($"Not done: the user did not confirm to {description}. Nothing was changed.");
         };
 
-    private static CallToolResult TextResult(string text) => new() { Content = [new TextContentBlock { Text = text }] };
-
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
-
-    /// <summary>The answer to a dry run.</summary>
-    private sealed record DryRunResult(string Tool, string WouldChange, bool RequiresConfirmation)
-    {
-        public bool DryRun => true;
-    }
 }

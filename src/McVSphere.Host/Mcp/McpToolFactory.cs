@@ -50,6 +50,10 @@ public static class McpToolFactory
         var meta = tool.ProtocolTool.Meta ??= new JsonObject();
         meta[PermissionMetaKey] = descriptor.Permission.ToWireName();
         meta[FamilyMetaKey] = descriptor.Family;
+        if (tool.ProtocolTool.OutputSchema is { } outputSchema)
+        {
+            tool.ProtocolTool.OutputSchema = OutputSchemas.ForWire(outputSchema, answersDryRuns: descriptor.Change is not null);
+        }
         if (descriptor.Change is { } change)
         {
             tool.ProtocolTool.InputSchema = ChangeArguments.AddTo(tool.ProtocolTool.InputSchema, change);

@@ -8,6 +8,7 @@ using McVSphere.VSphere;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace McVSphere.Host.Plugins;
@@ -200,6 +201,16 @@ public sealed class PluginLoader(IConfiguration configuration, ILogger<PluginLoa
         {
             throw new PluginLoadException($"{tool} needs {permission.Level.ToWireName()} but declares no [Change]: say what it changes " +
                 "([Change(\"...\")]), or mark it [McpServerTool(ReadOnly = true)] if it changes nothing");
+        }
+        var result = method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() is var generic
+            && (generic == typeof(Task<>) || generic == typeof(ValueTask<>))
+            ? method.ReturnType.GetGenericArguments()[0]
+            : method.ReturnType;
+        if (result != typeof(CallToolResult) && result != typeof(string) && !method.GetCustomAttribute<McpServerToolAttribute>()!.UseStructuredContent)
+        {
+            // A typed result is published as the tool's outputSchema and sent as structuredContent beside the text.
+            throw new PluginLoadException($"{tool} returns a {result.Name} without UseStructuredContent = true: clients would get no output schema " +
+                "and no structured result; set it on [McpServerTool], or return text or a CallToolResult built by hand");
         }
         if (change is not null && permission.Level == PermissionLevel.ReadOnly)
         {
