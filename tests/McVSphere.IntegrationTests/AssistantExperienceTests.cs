@@ -62,12 +62,13 @@ public class AssistantExperienceTests : IAsyncLifetime
         Assert.False(await VmExistsAsync(client, vm));
     }
 
-    [Fact]
-    public async Task An_elicitation_declined_leaves_the_vm_and_accepted_deletes_it()
+    [Theory]
+    [MemberData(nameof(ProtocolEras))]
+    public async Task An_elicitation_declined_leaves_the_vm_and_accepted_deletes_it(string protocolVersion)
     {
         var asked = new List<string>();
         var answer = "decline";
-        await using var client = await StartAsync(elicit: request =>
+        await using var client = await StartAsync(protocolVersion: protocolVersion, elicit: request =>
         {
             asked.Add(request!.Message);
             return answer == "accept"

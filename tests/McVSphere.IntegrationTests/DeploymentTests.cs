@@ -68,51 +68,125 @@ public class DeploymentTests : IAsyncLifetime
     [Fact]
     public async Task Three_stateless_instances_behind_nginx_serve_one_client_without_error()
     {
-        var work = Directory.CreateTempSubdirectory("mcvsphere-scaleout-");
-        var instances = new List<HttpHost>();
-        Process? nginx = null;
-        try
+        await using var scaleOut = await ScaleOut.StartAsync(_simulator);
+        await using var client = await ConnectThroughAsync(scaleOut.BaseUri);
+
+        for (var call = 0; call < 300; call++)
         {
-            for (var i = 0; i < 3; i++)
-            {
-                instances.Add(await HostProcess.StartHttpAsync(new Dictionary<string, string?>(_simulator.HostEnvironment)
-                {
-                    ["MCVSPHERE_HTTP_STATELESS"] = "true",
-                    ["MCVSPHERE_AUDIT_FILE"] = Path.Combine(work.FullName, $"audit-{i}.jsonl"),
-                    ["MCVSPHERE_AUDIT_STDERR"] = "false",
-                }));
-            }
-            var port = HostProcess.FreeTcpPort();
-            nginx = StartNginx(work.FullName, port, instances.Select(i => i.BaseUri.Port));
-            await using var client = await ConnectThroughAsync(new Uri($"http://127.0.0.1:{port}/"));
-
-            for (var call = 0; call < 300; call++)
-            {
-                var info = await client.CallJsonAsync("get_vcenter_info");
-                Assert.Equal("VirtualCenter", info.GetProperty("api_type").GetString());
-            }
-
-            var served = Enumerable.Range(0, 3).Select(i => File.ReadLines(Path.Combine(work.FullName, $"audit-{i}.jsonl")).Count(l => l.Contains("get_vcenter_info"))).ToArray();
-            Assert.Equal(300, served.Sum());
-            Assert.All(served, count => Assert.True(count > 0, $"an instance served no call: {string.Join(", ", served)}"));
+            var info = await client.CallJsonAsync("get_vcenter_info");
+            Assert.Equal("VirtualCenter", info.GetProperty("api_type").GetString());
         }
-        finally
+
+        var served = scaleOut.CallsServed("get_vcenter_info");
+        Assert.Equal(300, served.Sum());
+        Assert.All(served, count => Assert.True(count > 0, $"an instance served no call: {string.Join(", ", served)}"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_confirmation_asked_by_one_instance_is_answered_to_another_when_they_share_the_state_secret(bool shared)
+    {
+        var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var scaleOut = await ScaleOut.StartAsync(_simulator, instance => shared ? secret : $"{secret}-{instance}");
+        var asked = 0;
+        await using var client = await ConnectThroughAsync(scaleOut.BaseUri, new ModelContextProtocol.Client.McpClientOptions
         {
-            nginx?.Kill(entireProcessTree: true);
-            foreach (var instance in instances)
+            ProtocolVersion = "2026-07-28",
+            Handlers = new()
             {
-                await instance.DisposeAsync();
-            }
-            work.Delete(recursive: true);
+                ElicitationHandler = (_, _) =>
+                {
+                    Interlocked.Increment(ref asked);
+                    return ValueTask.FromResult(new ModelContextProtocol.Protocol.ElicitResult
+                    {
+                        Action = "accept",
+                        Content = new Dictionary<string, System.Text.Json.JsonElement> { ["confirm"] = System.Text.Json.JsonSerializer.SerializeToElement(true) },
+                    });
+                },
+            },
+        });
+        var vm = $"confirmed-{shared}";
+        await client.CallJsonAsync("create_vm", new { name = vm });
+
+        var deletion = await client.CallToolAsync("delete_vm", new Dictionary<string, object?> { ["name"] = vm });
+
+        Assert.Equal(1, asked);
+        // The question and the answer are two requests, which round-robin hands to two instances.
+        Assert.Equal(2, scaleOut.CallsServed("delete_vm").Count(count => count > 0));
+        var exists = (await client.CallToolAsync("get_vm_info", new Dictionary<string, object?> { ["name"] = vm })).IsError != true;
+        if (shared)
+        {
+            Assert.NotEqual(true, deletion.IsError);
+            Assert.False(exists);
+        }
+        else
+        {
+            Assert.True(deletion.IsError);
+            Assert.Contains("signature does not match", McpClientExtensions.Text(deletion));
+            Assert.True(exists);
         }
     }
 
-    private static async Task<ModelContextProtocol.Client.McpClient> ConnectThroughAsync(Uri baseUri) =>
+    /// <summary>Three stateless instances of the host behind nginx (round-robin), each writing its own audit file.</summary>
+    private sealed class ScaleOut : IAsyncDisposable
+    {
+        private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("mcvsphere-scaleout-");
+        private readonly List<HttpHost> _instances = [];
+        private Process? _nginx;
+
+        public Uri BaseUri { get; private set; } = null!;
+
+        public static async Task<ScaleOut> StartAsync(SimulatorProcess simulator, Func<int, string?>? stateSecret = null)
+        {
+            var scaleOut = new ScaleOut();
+            try
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    scaleOut._instances.Add(await HostProcess.StartHttpAsync(new Dictionary<string, string?>(simulator.HostEnvironment)
+                    {
+                        ["MCVSPHERE_HTTP_STATELESS"] = "true",
+                        ["MCVSPHERE_AUDIT_FILE"] = scaleOut.AuditFile(i),
+                        ["MCVSPHERE_AUDIT_STDERR"] = "false",
+                        ["MCVSPHERE_REQUEST_STATE_SECRET"] = stateSecret?.Invoke(i),
+                    }));
+                }
+                var port = HostProcess.FreeTcpPort();
+                scaleOut._nginx = StartNginx(scaleOut._work.FullName, port, scaleOut._instances.Select(instance => instance.BaseUri.Port));
+                scaleOut.BaseUri = new Uri($"http://127.0.0.1:{port}/");
+                return scaleOut;
+            }
+            catch
+            {
+                await scaleOut.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>How many calls of <paramref name="tool"/> each instance audited.</summary>
+        public int[] CallsServed(string tool) =>
+            Enumerable.Range(0, _instances.Count).Select(i => File.ReadLines(AuditFile(i)).Count(line => line.Contains($"\"tool\":\"{tool}\""))).ToArray();
+
+        private string AuditFile(int instance) => Path.Combine(_work.FullName, $"audit-{instance}.jsonl");
+
+        public async ValueTask DisposeAsync()
+        {
+            _nginx?.Kill(entireProcessTree: true);
+            foreach (var instance in _instances)
+            {
+                await instance.DisposeAsync();
+            }
+            _work.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<ModelContextProtocol.Client.McpClient> ConnectThroughAsync(Uri baseUri, ModelContextProtocol.Client.McpClientOptions? options = null) =>
         await ModelContextProtocol.Client.McpClient.CreateAsync(new ModelContextProtocol.Client.HttpClientTransport(new()
         {
             Endpoint = new Uri(baseUri, "mcp"),
             TransportMode = ModelContextProtocol.Client.HttpTransportMode.StreamableHttp,
-        }));
+        }), options);
 
     private static Process StartNginx(string directory, int port, IEnumerable<int> upstreams)
     {

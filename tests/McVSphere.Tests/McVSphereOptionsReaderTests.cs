@@ -47,6 +47,21 @@ public class McVSphereOptionsReaderTests
     }
 
     [Fact]
+    public void The_request_state_secret_needs_32_characters_and_is_never_repeated_in_the_error()
+    {
+        Assert.Null(Read(VCenter).RequestStateSecret);
+        var secret = new string('k', 32);
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(secret), Read(new(VCenter) { ["MCVSPHERE_REQUEST_STATE_SECRET"] = secret }).RequestStateSecret);
+
+        var ex = Assert.Throws<HostConfigurationException>(() => Read(new(VCenter) { ["MCVSPHERE_REQUEST_STATE_SECRET"] = "short-Secret-9" }));
+
+        var problem = Assert.Single(ex.Problems);
+        Assert.StartsWith("MCVSPHERE_REQUEST_STATE_SECRET:", problem);
+        Assert.Contains("at least 32", problem);
+        Assert.DoesNotContain("short-Secret-9", problem);
+    }
+
+    [Fact]
     public void Without_vcenter_or_simulator_the_error_names_both_ways()
     {
         var ex = Assert.Throws<HostConfigurationException>(() => Read([]));

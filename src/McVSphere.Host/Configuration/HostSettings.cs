@@ -29,6 +29,7 @@ public static class HostSettings
     public static readonly SettingDefinition HttpPort = new("MCP_PORT", "Transport", "HTTP port.", "8080");
     public static readonly SettingDefinition HttpStateless = new("MCVSPHERE_HTTP_STATELESS", "Transport", "Serve streamable HTTP without sessions, so that several instances behind an ordinary load balancer can serve one client. Server-to-client requests (elicitation) and resource subscriptions need sessions and are off in this mode. Without it, clients that initialize get a session and 2026-07-28 clients, which have none, are served per request on the same endpoint.", "false");
 
+    public static readonly SettingDefinition RequestStateSecret = new("MCVSPHERE_REQUEST_STATE_SECRET", "Transport", "Key that signs the state of a confirmation asked of a 2026-07-28 client (MRTR), so that its answer may reach another instance: the same value, at least 32 characters, on every instance behind one load balancer. Unset: a random key per process, which only that process accepts. Never logged.", IsSecret: true);
     public static readonly SettingDefinition StdioDrainTimeout = new("MCVSPHERE_STDIO_DRAIN_TIMEOUT", "Transport", "Seconds the stdio server goes on answering the requests it received before stdin ended; calls still running then are cancelled and it exits.", "120");
 
     public static readonly SettingDefinition OAuthEnabled = new("OAUTH_ENABLED", "OAuth", "Require an OAuth 2.1 bearer token (a JWT from OAUTH_ISSUER_URL) on the HTTP endpoint. Needs MCP_TRANSPORT=streamable-http.", "false");
@@ -75,7 +76,7 @@ public static class HostSettings
     [
         VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint, VCenterConnectTimeout, VCenterRequestTimeout, VCenterTaskTimeout,
         VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork, PageSize,
-        Transport, HttpHost, HttpPort, HttpStateless, StdioDrainTimeout,
+        Transport, HttpHost, HttpPort, HttpStateless, RequestStateSecret, StdioDrainTimeout,
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
         RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, MaxLongCallsPerCaller, MaxSessionsPerCaller, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
         ToolMode, LogLevel, PluginDirectory, EnabledPlugins,

@@ -73,6 +73,9 @@ public sealed record McVSphereOptions
     /// <summary>Streamable HTTP without sessions (scale-out behind a load balancer).</summary>
     public bool HttpStateless { get; init; }
 
+    /// <summary>The key confirmation states are signed with (MCVSPHERE_REQUEST_STATE_SECRET); null: a random one per process.</summary>
+    public byte[]? RequestStateSecret { get; init; }
+
     /// <summary>How long the stdio server answers requests received before stdin ended (MCVSPHERE_STDIO_DRAIN_TIMEOUT).</summary>
     public TimeSpan StdioDrainTimeout { get; init; } = TimeSpan.FromMinutes(2);
 

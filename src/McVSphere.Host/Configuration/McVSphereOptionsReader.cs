@@ -35,6 +35,7 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
             HttpHost = Get(HostSettings.HttpHost) ?? HostSettings.HttpHost.Default!,
             HttpPort = ReadPort(),
             HttpStateless = ReadBool(HostSettings.HttpStateless),
+            RequestStateSecret = ReadRequestStateSecret(),
             StdioDrainTimeout = ReadSeconds(HostSettings.StdioDrainTimeout),
             ConfirmDestructive = ReadBool(HostSettings.ConfirmDestructive),
             CompactTools = ReadToolMode(),
@@ -57,6 +58,20 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
     }
 
     private void Problem(SettingDefinition setting, string message) => _problems.Add($"{setting.Name}: {message}");
+
+    private byte[]? ReadRequestStateSecret()
+    {
+        if (Get(HostSettings.RequestStateSecret) is not { } secret)
+        {
+            return null;
+        }
+        if (secret.Length < 32)
+        {
+            Problem(HostSettings.RequestStateSecret, $"is {secret.Length} characters long; use at least 32 random characters (e.g. openssl rand -hex 32).");
+            return null;
+        }
+        return System.Text.Encoding.UTF8.GetBytes(secret);
+    }
 
     private bool ReadBool(SettingDefinition setting)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McVSphere.Host.Configuration;
 using McVSphere.Host.Plugins;
+using McVSphere.Host.Security;
 using McVSphere.Sdk.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
@@ -44,24 +45,39 @@ public static class ChangeConfirmationFilter
             {
                 return await next(context, cancellationToken);
             }
-            if (context.Server.ClientCapabilities?.Elicitation is null)
+            var question = Question(description);
+            var states = context.Services!.GetRequiredService<ConfirmationStates>();
+            Caller Caller() => context.Services!.GetRequiredService<CallerResolver>().Resolve(context.User);
+            ElicitResult answer;
+            if (context.Params.RequestState is { } state)
+            {
+                // The answer to a question asked through MRTR, maybe by another instance: the state says which call it was.
+                if (states.Accept(state, Caller(), name, arguments) is { } refusal)
+                {
+                    return ToolErrorFilter.ErrorResult($"Not done: the confirmation sent with this call of {name} is refused: {refusal}. Nothing was changed; " +
+                        "call again without it to be asked anew.");
+                }
+                answer = context.Params.InputResponses?.TryGetValue(ChangeArguments.Confirm, out var response) == true
+                    ? response.Deserialize(InputResponse.ElicitResultJsonTypeInfo) ?? new ElicitResult { Action = "cancel" }
+                    : new ElicitResult { Action = "cancel" };
+            }
+            else if (context.Server.ClientCapabilities?.Elicitation is null)
             {
                 return ToolErrorFilter.ErrorResult(
                     $"Not done: this would {description}, which cannot be undone. Ask the user, then call {name} again with confirm=true " +
                     "(or dry_run=true to only describe the change).");
             }
-            var answer = await context.Server.ElicitAsync(new ElicitRequestParams
+            else if (context.Server.IsMrtrSupported)
             {
-                Message = $"{Capitalize(description)}? This cannot be undone.",
-                RequestedSchema = new ElicitRequestParams.RequestSchema
-                {
-                    Properties = new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>
-                    {
-                        [ChangeArguments.Confirm] = new ElicitRequestParams.BooleanSchema { Title = "Go ahead", Description = description, Default = false },
-                    },
-                    Required = [ChangeArguments.Confirm],
-                },
-            }, cancellationToken);
+                // No session to wait on: the question goes back with the result, and its signed state comes back with the answer.
+                throw new InputRequiredException(
+                    new Dictionary<string, InputRequest> { [ChangeArguments.Confirm] = InputRequest.ForElicitation(question) },
+                    states.Create(Caller(), name, arguments));
+            }
+            else
+            {
+                answer = await context.Server.ElicitAsync(question, cancellationToken);
+            }
             var confirmed = answer.IsAccepted
                 && answer.Content is { } content
                 && content.TryGetValue(ChangeArguments.Confirm, out var value)
@@ -70,6 +86,19 @@ public static class ChangeConfirmationFilter
                 ? await next(context, cancellationToken)
                 : ToolErrorFilter.ErrorResult($"Not done: the user did not confirm to {description}. Nothing was changed.");
         };
+
+    private static ElicitRequestParams Question(string description) => new()
+    {
+        Message = $"{Capitalize(description)}? This cannot be undone.",
+        RequestedSchema = new ElicitRequestParams.RequestSchema
+        {
+            Properties = new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>
+            {
+                [ChangeArguments.Confirm] = new ElicitRequestParams.BooleanSchema { Title = "Go ahead", Description = description, Default = false },
+            },
+            Required = [ChangeArguments.Confirm],
+        },
+    };
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

@@ -1,3 +1,4 @@
+using McVSphere.Host.Configuration;
 using McVSphere.Host.Plugins;
 using McVSphere.Host.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,8 @@ public static class McpServerServiceCollectionExtensions
         services.AddSingleton<InventoryNameCache>();
         services.AddSingleton<ResourceSubscriptions>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new ConfirmationStates(
+            provider.GetService<McVSphereOptions>()?.RequestStateSecret, provider.GetRequiredService<TimeProvider>()));
         return services
             .AddMcpServer(options =>
             {

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using McVSphere.Host.Security;
+
+namespace McVSphere.Host.Mcp;
+
+/// <summary>
+/// The <c>requestState</c> of a confirmation asked through MRTR (2026-07-28 clients): signed with the server's key
+/// (HMAC-SHA256; instances that share MCVSPHERE_REQUEST_STATE_SECRET accept each other's), bound to the caller, the tool
+/// and a hash of its arguments, valid for <see cref="Lifetime"/>, and used once on the instance that accepts it.
+/// The server keeps nothing between the question and the answer but the used states.
+/// </summary>
+public sealed class ConfirmationStates(byte[]? secret, TimeProvider time)
+{
+    /// <summary>How long the user has to answer.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
+    private readonly byte[] _key = secret ?? RandomNumberGenerator.GetBytes(32);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);
+
+    /// <summary>A new state for asking <paramref name="caller"/> to confirm this call.</summary>
+    public string Create(Caller caller, string tool, IDictionary<string, JsonElement>? arguments)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(
+            Principal(caller), tool, ArgumentsHash(arguments), time.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds(),
+            Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
+        return $"{Base64Url(payload)}.{Base64Url(HMACSHA256.HashData(_key, payload))}";
+    }
+
+    /// <summary>Null when <paramref name="state"/> is a valid, unused state of this very call by this caller; else why not.</summary>
+    public string? Accept(string state, Caller caller, string tool, IDictionary<string, JsonElement>? arguments)
+    {
+        var parts = state.Split('.');
+        byte[] payload, signature;
+        try
+        {
+            (payload, signature) = parts.Length == 2 ? (FromBase64Url(parts[0]), FromBase64Url(parts[1])) : throw new FormatException();
+        }
+        catch (FormatException)
+        {
+            return "it is not a confirmation state this server issued";
+        }
+        if (!CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(_key, payload)))
+        {
+            return "its signature does not match (altered, or signed with another MCVSPHERE_REQUEST_STATE_SECRET)";
+        }
+        var claims = JsonSerializer.Deserialize<Payload>(payload)!;
+        var now = time.GetUtcNow();
+        if (now.ToUnixTimeSeconds() > claims.Expires)
+        {
+            return $"it expired at {DateTimeOffset.FromUnixTimeSeconds(claims.Expires):u}: the user has {Lifetime.TotalMinutes:0} minutes to answer";
+        }
+        if (claims.Principal != Principal(caller) || claims.Tool != tool || claims.Arguments != ArgumentsHash(arguments))
+        {
+            return "it was issued for another caller, tool or arguments";
+        }
+        foreach (var (nonce, expires) in _used.Where(entry => entry.Value < now).ToList())
+        {
+            _used.TryRemove(nonce, out _);
+        }
+        return _used.TryAdd(claims.Nonce, DateTimeOffset.FromUnixTimeSeconds(claims.Expires)) ? null : "it was used already";
+    }
+
+    private static string Principal(Caller caller) => caller.Subject is null ? $"local:{caller.User}" : $"{caller.Issuer}\n{caller.Subject}";
+
+    /// <summary>SHA-256 of the arguments that make the call what it is: all but confirm and dry_run, in name order.</summary>
+    private static string ArgumentsHash(IDictionary<string, JsonElement>? arguments)
+    {
+        var canonical = new StringBuilder();
+        foreach (var (name, value) in (arguments ?? new Dictionary<string, JsonElement>())
+                     .Where(argument => argument.Key is not (ChangeArguments.Confirm or ChangeArguments.DryRun))
+                     .OrderBy(argument => argument.Key, StringComparer.Ordinal))
+        {
+            canonical.Append(JsonSerializer.Serialize(name)).Append(':').Append(value.GetRawText()).Append('\n');
+        }
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] FromBase64Url(string text)
+    {
+        var padded = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(padded + new string('=', (4 - padded.Length % 4) % 4));
+    }
+
+    private sealed record Payload(string Principal, string Tool, string Arguments, long Expires, string Nonce);
+}
