@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using McVSphere.SecurityTests.Infrastructure;
 using McVSphere.Testing;
@@ -48,23 +47,8 @@ public sealed class DnsRebindingTests(LoopbackHost host) : IClassFixture<Loopbac
     [Fact]
     public async Task The_MCP_conformance_suite_dns_rebinding_protection_scenario_passes()
     {
-        var start = new ProcessStartInfo(TestPaths.Node)
-        {
-            ArgumentList =
-            {
-                Path.Combine(TestPaths.NodeTools, "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js"),
-                "server", "--url", host.Endpoint.AbsoluteUri, "--scenario", "dns-rebinding-protection",
-            },
-            WorkingDirectory = TestPaths.NodeTools,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var conformance = Process.Start(start)!;
-        var output = conformance.StandardOutput.ReadToEndAsync();
-        var errors = conformance.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await conformance.WaitForExitAsync(timeout.Token);
+        var (exitCode, output) = await NodeTools.RunConformanceAsync(host.Endpoint, "--scenario", "dns-rebinding-protection");
 
-        Assert.True(conformance.ExitCode == 0, $"conformance exited with {conformance.ExitCode}:\n{await output}\n{await errors}");
+        Assert.True(exitCode == 0, $"conformance exited with {exitCode}:\n{output}");
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
+using McVSphere.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -35,10 +36,10 @@ internal sealed class OidcProvider : IAsyncDisposable
     /// </summary>
     public static async Task<OidcProvider> StartAsync(Uri resource, int port = 0)
     {
-        var start = new ProcessStartInfo(TestPaths.Node)
+        var start = new ProcessStartInfo(NodeTools.Node)
         {
-            ArgumentList = { Path.Combine(TestPaths.NodeTools, "provider.mjs"), resource.AbsoluteUri, port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            WorkingDirectory = TestPaths.NodeTools,
+            ArgumentList = { Path.Combine(NodeTools.Directory, "provider.mjs"), resource.AbsoluteUri, port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            WorkingDirectory = NodeTools.Directory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
