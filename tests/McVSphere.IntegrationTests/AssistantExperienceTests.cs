@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McVSphere.Testing;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -189,7 +190,7 @@ public class AssistantExperienceTests : IAsyncLifetime
     [Fact]
     public async Task A_subscribed_client_is_told_when_a_vm_changes_power_state()
     {
-        // resources/subscribe is the subscription method of the revisions MCP clients speak today.
+        // resources/subscribe is the subscription method of the revisions before 2026-07-28.
         await using var client = await StartAsync(protocolVersion: "2025-11-25");
         var updated = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -198,13 +199,51 @@ public class AssistantExperienceTests : IAsyncLifetime
             updated.TrySetResult(notification.Uri);
             return ValueTask.CompletedTask;
         });
-        // Nothing changes by itself in the simulator: no notification before the power change.
-        await Task.Delay(1500);
-        Assert.False(updated.Task.IsCompleted);
         await client.CallJsonAsync("power_off", new { name = "DC0_C0_RP0_VM1" });
 
         Assert.Equal("esxi://vms", await updated.Task.WaitAsync(TimeSpan.FromSeconds(20)));
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => client.SubscribeToResourceAsync("esxi://nothing"));
         Assert.Contains("esxi://vms", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("stdio")]
+    [InlineData("http")]
+    public async Task A_2026_client_listening_to_the_vms_is_told_when_a_vm_changes_power_state(string transport)
+    {
+        await using var http = transport == "http" ? await HostProcess.StartHttpAsync(_simulator.HostEnvironment) : null;
+        await using var client = http is null
+            ? await StartAsync(protocolVersion: "2026-07-28")
+            : await http.ConnectAsync(clientOptions: new McpClientOptions { ProtocolVersion = "2026-07-28" });
+        var acknowledged = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var updated = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var onAcknowledged = client.RegisterNotificationHandler(NotificationMethods.SubscriptionsAcknowledgedNotification, (notification, _) =>
+        {
+            acknowledged.TrySetResult(JsonSerializer.SerializeToElement(notification.Params));
+            return ValueTask.CompletedTask;
+        });
+        await using var onUpdated = client.RegisterNotificationHandler(NotificationMethods.ResourceUpdatedNotification, (notification, _) =>
+        {
+            updated.TrySetResult(JsonSerializer.SerializeToElement(notification.Params));
+            return ValueTask.CompletedTask;
+        });
+        using var stopListening = new CancellationTokenSource();
+        var listen = client.SendRequestAsync(new JsonRpcRequest
+        {
+            Method = RequestMethods.SubscriptionsListen,
+            Params = JsonSerializer.SerializeToNode(new SubscriptionsListenRequestParams
+            {
+                Notifications = new SubscriptionsListenNotifications { ResourceSubscriptions = ["esxi://vms", "esxi://nothing"] },
+            }, McpJsonUtilities.DefaultOptions),
+        }, stopListening.Token);
+
+        var granted = await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await client.CallJsonAsync("power_off", new { name = "DC0_C0_RP0_VM1" });
+        var update = await updated.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await stopListening.CancelAsync();
+
+        Assert.Equal(["esxi://vms"], granted.GetProperty("notifications").GetProperty("resourceSubscriptions").EnumerateArray().Select(uri => uri.GetString()));
+        Assert.Equal("esxi://vms", update.GetProperty("uri").GetString());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listen);
     }
 }

@@ -65,12 +65,8 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
             {
                 [MetaKeys.SubscriptionId] = request.Id.Id switch { long number => JsonValue.Create(number), var other => JsonValue.Create(other?.ToString()) },
             };
-            return context.Server.SendMessageAsync(new JsonRpcNotification
-            {
-                Method = method,
-                Params = parameters,
-                Context = new JsonRpcMessageContext { RelatedTransport = request.Context?.RelatedTransport },
-            }, token);
+            // context.Server is bound to the listen request: what it sends goes over that request's stream.
+            return context.Server.SendMessageAsync(new JsonRpcNotification { Method = method, Params = parameters }, token);
         }
 
         var acknowledged = new SubscriptionsListenNotifications { ResourceSubscriptions = granted.Count > 0 ? granted : null };
