@@ -49,6 +49,7 @@ public class AssistantExperienceTests : IAsyncLifetime
     {
         await using var client = await StartAsync(protocolVersion: protocolVersion);
         Assert.Equal(protocolVersion, client.NegotiatedProtocolVersion);
+        Assert.Equal("mcvsphere", client.ServerInfo?.Name); // From initialize, or from server/discover in 2026-07-28.
         var vm = await CreateVmAsync(client, "confirm-me");
 
         var refused = await client.CallErrorAsync("delete_vm", new { name = vm });
