@@ -33,15 +33,21 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
         public Dictionary<object, Func<string, Task>> Subscribers { get; } = [];
         public CancellationTokenSource Stop { get; } = new();
         public Task? Running { get; set; }
+
+        /// <summary>Completes once the watch holds the inventory as it is, so that a change after it is not missed.</summary>
+        public TaskCompletionSource Watching { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    public static ValueTask<EmptyResult> SubscribeAsync(RequestContext<SubscribeRequestParams> context, CancellationToken cancellationToken)
+    /// <summary>The longest a subscription waits for its watch to start (vCenter slow or away: it then starts later).</summary>
+    private static readonly TimeSpan WatchStartBound = TimeSpan.FromSeconds(30);
+
+    public static async ValueTask<EmptyResult> SubscribeAsync(RequestContext<SubscribeRequestParams> context, CancellationToken cancellationToken)
     {
         var server = context.Server;
         var subscriptions = context.Services!.GetRequiredService<ResourceSubscriptions>();
-        subscriptions.Subscribe(server, subscriptions.Require(context.Params?.Uri ?? ""), uri =>
-            server.SendNotificationAsync(NotificationMethods.ResourceUpdatedNotification, new ResourceUpdatedNotificationParams { Uri = uri }));
-        return ValueTask.FromResult(new EmptyResult());
+        await subscriptions.SubscribeAsync(server, subscriptions.Require(context.Params?.Uri ?? ""), uri =>
+            server.SendNotificationAsync(NotificationMethods.ResourceUpdatedNotification, new ResourceUpdatedNotificationParams { Uri = uri }), cancellationToken);
+        return new EmptyResult();
     }
 
     /// <summary>
@@ -76,7 +82,8 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
         var listener = new object();
         foreach (var uri in granted)
         {
-            subscriptions.Subscribe(listener, uri, updated => SendAsync(NotificationMethods.ResourceUpdatedNotification, new JsonObject { ["uri"] = updated }, CancellationToken.None));
+            await subscriptions.SubscribeAsync(listener, uri,
+                updated => SendAsync(NotificationMethods.ResourceUpdatedNotification, new JsonObject { ["uri"] = updated }, CancellationToken.None), cancellationToken);
         }
         try
         {
@@ -114,18 +121,29 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
         return uri;
     }
 
-    private void Subscribe(object subscriber, string uri, Func<string, Task> notify)
+    /// <summary>Adds a subscriber, and returns once its watch holds the inventory as it is (a change after that is notified).</summary>
+    private async Task SubscribeAsync(object subscriber, string uri, Func<string, Task> notify, CancellationToken cancellationToken)
     {
         var what = catalog.Resources.First(r => r.Uri == uri).Watch!;
+        Watch? watch;
         lock (_lock)
         {
-            if (!_watches.TryGetValue(uri, out var watch))
+            if (!_watches.TryGetValue(uri, out watch))
             {
                 watch = new Watch(what);
                 _watches[uri] = watch;
-                watch.Running = Task.Run(() => RunAsync(uri, watch));
+                var started = watch;
+                watch.Running = Task.Run(() => RunAsync(uri, started));
             }
             watch.Subscribers[subscriber] = notify;
+        }
+        try
+        {
+            await watch.Watching.Task.WaitAsync(WatchStartBound, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // vCenter is slow or away: the watch goes on trying, and the subscriber is notified of changes once it runs.
         }
     }
 
@@ -149,7 +167,8 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
         {
             try
             {
-                await session.Client.WatchInventoryAsync(watch.What.ManagedObjectType, watch.What.PropertyPaths, () => changes.Writer.TryWrite(true), watch.Stop.Token);
+                await session.Client.WatchInventoryAsync(watch.What.ManagedObjectType, watch.What.PropertyPaths, () => changes.Writer.TryWrite(true),
+                    () => watch.Watching.TrySetResult(), watch.Stop.Token);
             }
             catch (OperationCanceledException) when (watch.Stop.IsCancellationRequested)
             {

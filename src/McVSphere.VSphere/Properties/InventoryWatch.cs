@@ -14,8 +14,14 @@ public static class InventoryWatch
     /// <paramref name="managedObjectType"/> (not for the initial values), until <paramref name="cancellationToken"/> fires.
     /// A lost session is re-established and the watch resumes.
     /// </summary>
+    /// <param name="client">The client.</param>
+    /// <param name="managedObjectType">The type of the objects to watch, e.g. <c>VirtualMachine</c>.</param>
+    /// <param name="propertyPaths">Their properties whose changes count.</param>
+    /// <param name="changed">Called after each batch of changes.</param>
+    /// <param name="watching">Called once the watch holds the inventory as it is: any change made after it is reported.</param>
+    /// <param name="cancellationToken">Ends the watch.</param>
     public static Task WatchInventoryAsync(this VSphereClient client, string managedObjectType, IReadOnlyList<string> propertyPaths, Action changed,
-        CancellationToken cancellationToken)
+        Action? watching, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(managedObjectType);
         ArgumentNullException.ThrowIfNull(propertyPaths);
@@ -41,9 +47,14 @@ public static class InventoryWatch
                 var batches = 0;
                 await waiter.WatchAsync(ticket, spec, static (_, _) => { }, () =>
                 {
-                    if (++batches > 2)
+                    switch (++batches)
                     {
-                        changed();
+                        case 2:
+                            watching?.Invoke();
+                            break;
+                        case > 2:
+                            changed();
+                            break;
                     }
                     return false;
                 }, token).ConfigureAwait(false);
