@@ -45,7 +45,6 @@ public static class ChangeConfirmationFilter
             {
                 return await next(context, cancellationToken);
             }
-            var question = Question(description);
             var states = context.Services!.GetRequiredService<ConfirmationStates>();
             Caller Caller() => context.Services!.GetRequiredService<CallerResolver>().Resolve(context.User);
             ElicitResult answer;
@@ -61,22 +60,19 @@ public static class ChangeConfirmationFilter
                     ? response.Deserialize(InputResponse.ElicitResultJsonTypeInfo) ?? new ElicitResult { Action = "cancel" }
                     : new ElicitResult { Action = "cancel" };
             }
-            else if (context.Server.ClientCapabilities?.Elicitation is null)
+            else if (context.Server.ClientCapabilities?.Elicitation is null || !context.Server.IsMrtrSupported)
             {
                 return ToolErrorFilter.ErrorResult(
                     $"Not done: this would {description}, which cannot be undone. Ask the user, then call {name} again with confirm=true " +
                     "(or dry_run=true to only describe the change).");
             }
-            else if (context.Server.IsMrtrSupported)
-            {
-                // No session to wait on: the question goes back with the result, and its signed state comes back with the answer.
-                throw new InputRequiredException(
-                    new Dictionary<string, InputRequest> { [ChangeArguments.Confirm] = InputRequest.ForElicitation(question) },
-                    states.Create(Caller(), name, arguments));
-            }
             else
             {
-                answer = await context.Server.ElicitAsync(question, cancellationToken);
+                // The question goes back as the result, with a signed state that comes back with the answer, to this instance
+                // or another; the SDK asks clients without MRTR (a session) through an ordinary elicitation and retries.
+                throw new InputRequiredException(
+                    new Dictionary<string, InputRequest> { [ChangeArguments.Confirm] = InputRequest.ForElicitation(Question(description)) },
+                    states.Create(Caller(), name, arguments));
             }
             var confirmed = answer.IsAccepted
                 && answer.Content is { } content
