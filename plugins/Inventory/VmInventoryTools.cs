@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using McVSphere.Sdk.Resources;
 using McVSphere.Sdk.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere;
@@ -18,6 +19,7 @@ public sealed class VmInventoryTools(IVSphereSession session)
         "host, cluster (absent on standalone hosts), folder (inventory path of its folder, e.g. 'DC0/vm/Lab'), tools_status " +
         "(toolsOk|toolsOld|toolsNotRunning|toolsNotInstalled), template (true for templates). Fields vSphere leaves unset are omitted.")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
+    [LinksItemsTo("esxi://vms/{vm_name}")]
     public async Task<Listing<VmSummary>> ListVms(
         [Description(ListFilters.NamePatternDescription)] string? name_pattern = null,
         [Description("Only VMs in this power state: poweredOn, poweredOff or suspended.")] string? power_state = null,
@@ -55,6 +57,7 @@ public sealed class VmInventoryTools(IVSphereSession session)
         "Lists VM templates in one bulk read. " + ListFilters.ListingFields +
         " Items are sorted by name; each: name, guest_os, cpu, memory_mb, folder (inventory path), host (where it is registered).")]
     [RequiresPermission(PermissionLevel.ReadOnly)]
+    [LinksItemsTo("esxi://vms/{vm_name}")]
     public async Task<Listing<TemplateSummary>> ListTemplates(
         [Description(ListFilters.NamePatternDescription)] string? name_pattern = null,
         [Description("Only templates in this folder or its subfolders (name or inventory path).")] string? folder_path = null,

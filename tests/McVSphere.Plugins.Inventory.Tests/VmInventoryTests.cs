@@ -1,4 +1,7 @@
+using System.Text.Json;
 using McVSphere.Testing;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 
 namespace McVSphere.Plugins.Inventory.Tests;
 
@@ -32,6 +35,21 @@ public class VmInventoryTests(InventoryFixture fixture)
         Assert.Equal("DC0/vm/Lab", vms[InventoryFixture.LabVm].String("folder"));
         Assert.Equal("DC0_H0", vms[InventoryFixture.LabVm].String("host"));
         Assert.False(vms[InventoryFixture.LabVm].Has("cluster"));
+    }
+
+    [Fact]
+    public async Task List_vms_links_each_listed_vm_to_its_resource_which_reads_that_vm()
+    {
+        var result = await fixture.Client.CallToolAsync("list_vms", new Dictionary<string, object?> { ["power_state"] = "poweredOn" });
+
+        var links = result.Content.OfType<ResourceLinkBlock>().ToList();
+        Assert.Equal(["esxi://vms/DC0_C0_RP0_VM0", "esxi://vms/DC0_H0_VM0"], links.Select(link => link.Uri));
+        Assert.All(links, link => Assert.Equal(link.Uri["esxi://vms/".Length..], link.Name));
+        var read = await fixture.Client.ReadResourceAsync(links[1].Uri);
+        var vm = JsonDocument.Parse(Assert.IsType<TextResourceContents>(Assert.Single(read.Contents)).Text).RootElement;
+        Assert.Equal("DC0_H0_VM0", vm.GetProperty("name").GetString());
+        // A listing without items' resources (list_hosts) carries no links.
+        Assert.Empty((await fixture.Client.CallToolAsync("list_hosts")).Content.OfType<ResourceLinkBlock>());
     }
 
     [Theory]

@@ -46,7 +46,7 @@ public static class McpServerServiceCollectionExtensions
                 {
                     filters.AddCompactFamilyCalls();
                 }
-                filters.AddCallToolFilter(ChangeConfirmationFilter.Apply).AddCallToolFilter(ToolErrorFilter.Apply);
+                filters.AddCallToolFilter(ChangeConfirmationFilter.Apply).AddCallToolFilter(ResourceLinkFilter.Apply).AddCallToolFilter(ToolErrorFilter.Apply);
             })
             .WithCompleteHandler(CompletionHandler.CompleteAsync)
             .WithSubscribeToResourcesHandler(ResourceSubscriptions.SubscribeAsync)

@@ -216,7 +216,12 @@ public sealed class PluginLoader(IConfiguration configuration, ILogger<PluginLoa
         {
             throw new PluginLoadException($"{tool} declares [Change] at READ_ONLY, the level of tools that change nothing: give it the level its change needs");
         }
-        return new ToolDescriptor(name, family, permission.Level, method, change, urlSources);
+        var itemResource = method.GetCustomAttribute<LinksItemsToAttribute>();
+        if (itemResource is not null && !ResourceLinkFilter.HasOneVariable(itemResource.UriTemplate))
+        {
+            throw new PluginLoadException($"{tool} links its items to '{itemResource.UriTemplate}', which is not a URI template with one variable");
+        }
+        return new ToolDescriptor(name, family, permission.Level, method, change, urlSources, itemResource);
     }
 
     private static ResourceDescriptor DescribeResource(MethodInfo method, string family) =>
