@@ -43,61 +43,71 @@ public sealed class OvfDeployTools(IVSphereSession session, LocalFileRoot files,
             "networks not listed go to network.")] Dictionary<string, string>? network_map = null,
         [Description("Host to run the VM on (name or path); default: vSphere's choice with DRS, else a connected host outside maintenance " +
             "mode that mounts the datastore and reaches the networks.")] string? host_name = null,
+        [Description(OvfTimeLimit.Description)] int? timeout_s = null,
         CancellationToken cancellationToken = default)
     {
-        RequireVmName(vm_name);
-        var client = session.Client;
-        var location = await PackageLocation.ParseAsync(ovf_path, datastore, nameof(ovf_path), client, files, web, cancellationToken);
-        await using var package = await OvfPackage.OpenAsync(location, cancellationToken);
-        var descriptor = package.Descriptor;
-        RequirePlainFiles(descriptor, location);
-
-        var placement = await DeployPlacement.ChooseAsync(session, datastore, vm_name, host_name, cancellationToken);
-        var mappings = placement.MapNetworks(descriptor, network, network_map, session.Defaults.Network);
-        var host = placement.ChooseHost(mappings);
-        var spec = await client.CreateImportSpecAsync(descriptor.Xml, placement.Target.RootPool, placement.Datastore.Ref, new OvfCreateImportSpecParams
-        {
-            EntityName = vm_name,
-            HostSystem = host?.Ref,
-            NetworkMapping = mappings,
-            DiskProvisioning = "thin",
-        }, cancellationToken);
-        if (spec.Errors.Count > 0 || spec.ImportSpec is null)
-        {
-            throw ToolException.InvalidArgument(nameof(ovf_path), $"vSphere cannot deploy {location.Display}: " +
-                string.Join("; ", spec.Errors.Select(error => error.Message).DefaultIfEmpty("it made no import spec of the descriptor")) + ".");
-        }
-        // The files the import needs are checked before any VM exists: their paths, and for a local .ovf that they exist.
-        var uploads = spec.FileItems.Select(item => (Item: item, Href: OvfDescriptor.CheckedHref(item.Path, nameof(ovf_path)))).ToArray();
-        if (!location.IsOva)
-        {
-            foreach (var (_, href) in uploads)
-            {
-                _ = location.Sibling(href);
-            }
-        }
-
-        await using var lease = await NfcLease.AcquireAsync(client,
-            await client.ImportVAppAsync(placement.Target.RootPool, spec.ImportSpec, placement.Target.VmFolder, host?.Ref, cancellationToken),
-            cancellationToken: cancellationToken);
-        IReadOnlyList<UploadedFile> uploaded;
+        using var limit = OvfTimeLimit.Start(timeout_s, cancellationToken);
+        cancellationToken = limit.Token;
         try
         {
-            uploaded = await UploadAsync(package, lease, uploads, progress, vm_name, cancellationToken);
-            await lease.CompleteAsync(cancellationToken);
-        }
-        catch (Exception error)
-        {
-            await AbandonImportAsync(client, lease, error);
-            throw;
-        }
-        var vm = lease.Info.Entity ?? throw new VSphereException("The import lease names no VM.");
+            RequireVmName(vm_name);
+            var client = session.Client;
+            var location = await PackageLocation.ParseAsync(ovf_path, datastore, nameof(ovf_path), client, files, web, cancellationToken);
+            await using var package = await OvfPackage.OpenAsync(location, cancellationToken);
+            var descriptor = package.Descriptor;
+            RequirePlainFiles(descriptor, location);
 
-        if (power_on)
-        {
-            await client.PowerOnVmAsync(vm, progress: progress.ForVSphereTask("Powering on"), cancellationToken: cancellationToken);
+            var placement = await DeployPlacement.ChooseAsync(session, datastore, vm_name, host_name, cancellationToken);
+            var mappings = placement.MapNetworks(descriptor, network, network_map, session.Defaults.Network);
+            var host = placement.ChooseHost(mappings);
+            var spec = await client.CreateImportSpecAsync(descriptor.Xml, placement.Target.RootPool, placement.Datastore.Ref, new OvfCreateImportSpecParams
+            {
+                EntityName = vm_name,
+                HostSystem = host?.Ref,
+                NetworkMapping = mappings,
+                DiskProvisioning = "thin",
+            }, cancellationToken);
+            if (spec.Errors.Count > 0 || spec.ImportSpec is null)
+            {
+                throw ToolException.InvalidArgument(nameof(ovf_path), $"vSphere cannot deploy {location.Display}: " +
+                    string.Join("; ", spec.Errors.Select(error => error.Message).DefaultIfEmpty("it made no import spec of the descriptor")) + ".");
+            }
+            // The files the import needs are checked before any VM exists: their paths, and for a local .ovf that they exist.
+            var uploads = spec.FileItems.Select(item => (Item: item, Href: OvfDescriptor.CheckedHref(item.Path, nameof(ovf_path)))).ToArray();
+            if (!location.IsOva)
+            {
+                foreach (var (_, href) in uploads)
+                {
+                    _ = location.Sibling(href);
+                }
+            }
+
+            await using var lease = await NfcLease.AcquireAsync(client,
+                await client.ImportVAppAsync(placement.Target.RootPool, spec.ImportSpec, placement.Target.VmFolder, host?.Ref, cancellationToken),
+                cancellationToken: cancellationToken);
+            IReadOnlyList<UploadedFile> uploaded;
+            try
+            {
+                uploaded = await UploadAsync(package, lease, uploads, progress, vm_name, cancellationToken);
+                await lease.CompleteAsync(cancellationToken);
+            }
+            catch (Exception error)
+            {
+                await AbandonImportAsync(client, lease, error);
+                throw;
+            }
+            var vm = lease.Info.Entity ?? throw new VSphereException("The import lease names no VM.");
+
+            if (power_on)
+            {
+                await client.PowerOnVmAsync(vm, progress: progress.ForVSphereTask("Powering on"), cancellationToken: cancellationToken);
+            }
+            return await ReadBackAsync(client, vm, placement.Datastore.Name, uploaded, spec.Warnings, cancellationToken);
         }
-        return await ReadBackAsync(client, vm, placement.Datastore.Name, uploaded, spec.Warnings, cancellationToken);
+        catch (OperationCanceledException) when (limit.Expired)
+        {
+            throw limit.Exceeded("deploy_ovf", "the import was aborted and no VM is left behind");
+        }
     }
 
     /// <summary>Streams each file the import expects, in package order, to the lease's device URL for it.</summary>

@@ -34,79 +34,89 @@ public sealed class OvfExportTools(IVSphereSession session, LocalFileRoot files)
         [Description("A folder, or a path ending in .ova, under the server's file root (or on datastore).")] string target_path,
         IProgress<ProgressNotificationValue> progress,
         [Description("Write to this datastore instead of the server's disk; target_path is then relative to its root.")] string? datastore = null,
+        [Description(OvfTimeLimit.Description)] int? timeout_s = null,
         CancellationToken cancellationToken = default)
     {
-        var client = session.Client;
-        var vm = await client.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, vm_name, cancellationToken);
-        var content = await client.Properties.RetrieveAsync(vm.Ref, ["runtime.powerState", "config.hardware.device"], cancellationToken);
-        if (content.GetString("runtime.powerState") == "poweredOn")
-        {
-            throw ToolException.Refused($"'{vm.Name}' is powered on, and vSphere exports only powered-off or suspended VMs: shut it down " +
-                "(shutdown_guest, or power_off) first.", nameof(vm_name));
-        }
-        var (target, ovaName) = await ResolveTargetAsync(client, target_path, datastore, cancellationToken);
-        var package = new PackageNames(FileStem(ovaName is null ? vm.Name : Path.GetFileNameWithoutExtension(ovaName)), ovaName);
-        var diskCount = VirtualDevice.ListFrom(content["config.hardware.device"]).OfType<VirtualDisk>().Count();
-        foreach (var name in Enumerable.Range(0, diskCount).Select(package.Disk).Concat(package.Final))
-        {
-            if (await target.ExistsAsync(name, cancellationToken))
-            {
-                throw ToolException.Refused($"{target.Display(name)} already exists; choose another target_path or delete it first.", nameof(target_path));
-            }
-        }
-
-        await using var lease = await NfcLease.AcquireAsync(client, await client.ExportVmAsync(vm.Ref, cancellationToken), cancellationToken: cancellationToken);
-        var disks = lease.Info.DeviceUrls.Where(device => device.Disk).ToArray();
-        var written = new List<string>();
+        using var limit = OvfTimeLimit.Start(timeout_s, cancellationToken);
+        cancellationToken = limit.Token;
         try
         {
-            var tally = new TransferTally(progress, $"Exporting {vm.Name}",
-                disks.All(disk => disk.FileSize is not null) ? disks.Sum(disk => disk.FileSize!.Value) : null, lease);
-            var staged = new List<ExportedFile>();
-            foreach (var (disk, index) in disks.Select((disk, index) => (disk, index)))
+            var client = session.Client;
+            var vm = await client.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, vm_name, cancellationToken);
+            var content = await client.Properties.RetrieveAsync(vm.Ref, ["runtime.powerState", "config.hardware.device"], cancellationToken);
+            if (content.GetString("runtime.powerState") == "poweredOn")
             {
-                written.Add(package.Disk(index));
-                staged.Add(await DownloadDiskAsync(client, disk, target, package.Disk(index), tally, cancellationToken));
-                tally.Finished(staged[^1].SizeBytes);
+                throw ToolException.Refused($"'{vm.Name}' is powered on, and vSphere exports only powered-off or suspended VMs: shut it down " +
+                    "(shutdown_guest, or power_off) first.", nameof(vm_name));
             }
-            var descriptor = await client.CreateDescriptorAsync(vm.Ref, new OvfCreateDescriptorParams
+            var (target, ovaName) = await ResolveTargetAsync(client, target_path, datastore, cancellationToken);
+            var package = new PackageNames(FileStem(ovaName is null ? vm.Name : Path.GetFileNameWithoutExtension(ovaName)), ovaName);
+            var diskCount = VirtualDevice.ListFrom(content["config.hardware.device"]).OfType<VirtualDisk>().Count();
+            foreach (var name in Enumerable.Range(0, diskCount).Select(package.Disk).Concat(package.Final))
             {
-                Name = vm.Name,
-                OvfFiles = disks.Select((disk, index) => new OvfFile(disk.Key, package.DiskFile(index), staged[index].SizeBytes)).ToArray(),
-            }, cancellationToken);
-            if (descriptor.Errors.Count > 0)
-            {
-                throw new VSphereException($"vSphere could not describe '{vm.Name}' as OVF: {string.Join("; ", descriptor.Errors.Select(error => error.Message))}.");
+                if (await target.ExistsAsync(name, cancellationToken))
+                {
+                    throw ToolException.Refused($"{target.Display(name)} already exists; choose another target_path or delete it first.", nameof(target_path));
+                }
             }
-            await lease.CompleteAsync(cancellationToken);
 
-            var ovf = Encoding.UTF8.GetBytes(descriptor.OvfDescriptor);
-            var ovfFile = new ExportedFile(package.Ovf, ovf.Length, Sha256(ovf));
-            var diskFiles = staged.Select((file, index) => file with { Name = package.DiskFile(index) }).ToArray();
-            var manifest = Encoding.UTF8.GetBytes(string.Concat(diskFiles.Prepend(ovfFile).Select(file => $"SHA256({file.Name})= {file.Sha256}\n")));
-            written.AddRange(package.Final);
-            if (ovaName is null)
+            await using var lease = await NfcLease.AcquireAsync(client, await client.ExportVmAsync(vm.Ref, cancellationToken), cancellationToken: cancellationToken);
+            var disks = lease.Info.DeviceUrls.Where(device => device.Disk).ToArray();
+            var written = new List<string>();
+            try
             {
-                await target.WriteAsync(package.Ovf, new MemoryStream(ovf), ovf.Length, progress: null, cancellationToken);
-                await target.WriteAsync(package.Manifest, new MemoryStream(manifest), manifest.Length, progress: null, cancellationToken);
+                var tally = new TransferTally(progress, $"Exporting {vm.Name}",
+                    disks.All(disk => disk.FileSize is not null) ? disks.Sum(disk => disk.FileSize!.Value) : null, lease);
+                var staged = new List<ExportedFile>();
+                foreach (var (disk, index) in disks.Select((disk, index) => (disk, index)))
+                {
+                    written.Add(package.Disk(index));
+                    staged.Add(await DownloadDiskAsync(client, disk, target, package.Disk(index), tally, cancellationToken));
+                    tally.Finished(staged[^1].SizeBytes);
+                }
+                var descriptor = await client.CreateDescriptorAsync(vm.Ref, new OvfCreateDescriptorParams
+                {
+                    Name = vm.Name,
+                    OvfFiles = disks.Select((disk, index) => new OvfFile(disk.Key, package.DiskFile(index), staged[index].SizeBytes)).ToArray(),
+                }, cancellationToken);
+                if (descriptor.Errors.Count > 0)
+                {
+                    throw new VSphereException($"vSphere could not describe '{vm.Name}' as OVF: {string.Join("; ", descriptor.Errors.Select(error => error.Message))}.");
+                }
+                await lease.CompleteAsync(cancellationToken);
+
+                var ovf = Encoding.UTF8.GetBytes(descriptor.OvfDescriptor);
+                var ovfFile = new ExportedFile(package.Ovf, ovf.Length, Sha256(ovf));
+                var diskFiles = staged.Select((file, index) => file with { Name = package.DiskFile(index) }).ToArray();
+                var manifest = Encoding.UTF8.GetBytes(string.Concat(diskFiles.Prepend(ovfFile).Select(file => $"SHA256({file.Name})= {file.Sha256}\n")));
+                written.AddRange(package.Final);
+                if (ovaName is null)
+                {
+                    await target.WriteAsync(package.Ovf, new MemoryStream(ovf), ovf.Length, progress: null, cancellationToken);
+                    await target.WriteAsync(package.Manifest, new MemoryStream(manifest), manifest.Length, progress: null, cancellationToken);
+                }
+                else
+                {
+                    await PackOvaAsync(target, package, ovf, manifest, staged, progress, cancellationToken);
+                }
+                return new ExportedPackage(vm.Name, ovaName is null ? "ovf" : "ova", target.Display(ovaName ?? package.Ovf),
+                    [ovfFile, new ExportedFile(package.Manifest, manifest.Length, Sha256(manifest)), .. diskFiles],
+                    await StoredBytesAsync(target, ovaName is null ? [.. package.Final, .. diskFiles.Select(file => file.Name)] : package.Final, cancellationToken),
+                    descriptor.Warnings.Select(warning => warning.Message).ToArray());
             }
-            else
+            catch (Exception error)
             {
-                await PackOvaAsync(target, package, ovf, manifest, staged, progress, cancellationToken);
+                await lease.AbortAsync(error.Message);
+                foreach (var name in written)
+                {
+                    await target.DeleteQuietlyAsync(name);
+                }
+                throw;
             }
-            return new ExportedPackage(vm.Name, ovaName is null ? "ovf" : "ova", target.Display(ovaName ?? package.Ovf),
-                [ovfFile, new ExportedFile(package.Manifest, manifest.Length, Sha256(manifest)), .. diskFiles],
-                await StoredBytesAsync(target, ovaName is null ? [.. package.Final, .. diskFiles.Select(file => file.Name)] : package.Final, cancellationToken),
-                descriptor.Warnings.Select(warning => warning.Message).ToArray());
         }
-        catch (Exception error)
+        catch (OperationCanceledException) when (limit.Expired)
         {
-            await lease.AbortAsync(error.Message);
-            foreach (var name in written)
-            {
-                await target.DeleteQuietlyAsync(name);
-            }
-            throw;
+            throw limit.Exceeded("export_vm_ovf", "the export was aborted and the files it had written removed");
         }
     }
 

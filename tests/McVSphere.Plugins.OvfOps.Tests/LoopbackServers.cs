@@ -67,7 +67,8 @@ public sealed class TrapListener : IAsyncDisposable
 }
 
 /// <summary>An answer of <see cref="LoopbackWebServer"/>: a status, headers and a body.</summary>
-public sealed record WebAnswer(int Status, byte[] Body, IReadOnlyDictionary<string, string>? Headers = null)
+/// <param name="StallAfter">Announce the whole body but send only this many bytes of it, then nothing until the server stops: a source that stalls.</param>
+public sealed record WebAnswer(int Status, byte[] Body, IReadOnlyDictionary<string, string>? Headers = null, int? StallAfter = null)
 {
     public static WebAnswer Ok(byte[] body) => new(200, body);
 
@@ -87,6 +88,7 @@ public sealed class LoopbackWebServer : IAsyncDisposable
     private readonly Task _loop;
     private readonly Dictionary<string, WebAnswer> _answers = new(StringComparer.Ordinal);
     private readonly List<(string Path, string? Authorization)> _requests = [];
+    private readonly CancellationTokenSource _stopping = new();
 
     public LoopbackWebServer(IPAddress address)
     {
@@ -173,18 +175,24 @@ public sealed class LoopbackWebServer : IAsyncDisposable
                     head.Append($"{name}: {value}\r\n");
                 }
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()));
-                await stream.WriteAsync(answer.Body);
+                await stream.WriteAsync(answer.Body.AsMemory(0, answer.StallAfter ?? answer.Body.Length));
+                if (answer.StallAfter is not null)
+                {
+                    await Task.Delay(Timeout.Infinite, _stopping.Token);
+                }
             }
-            catch (IOException)
+            catch (Exception error) when (error is IOException or OperationCanceledException)
             {
-                // The client went away.
+                // The client went away, or the server stops.
             }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         _listener.Stop();
         await _loop;
+        _stopping.Dispose();
     }
 }

@@ -210,6 +210,28 @@ public sealed class UrlSourceTests(OvfOpsFixture fixture) : IClassFixture<OvfOps
     }
 
     /// <summary>A host of the tests' own over the fixture's simulator, with the OvfOps plugin and <paramref name="settings"/>.</summary>
+    [Fact]
+    public async Task A_deploy_that_outlives_timeout_s_is_stopped_and_leaves_no_vm_behind()
+    {
+        var name = fixture.UniqueName("stalled");
+        var disk = new TestDisk("disk1.vmdk", TestPackages.Vmdk(1 << 20, seed: 31));
+        await using var server = new LoopbackWebServer(AllowedServerAddress)
+            .Serve($"/{name}/{name}.ovf", WebAnswer.Ok(TestPackages.Descriptor(name, [disk], ["VM Network"])))
+            // The disk's first 64 KiB, then nothing: the import waits on its source until the limit stops it.
+            .Serve($"/{name}/disk1.vmdk", WebAnswer.Ok(disk.Content) with { StallAfter = 64 << 10 });
+        await using var host = await StartHostAsync(new() { ["MCVSPHERE_URL_ALLOW"] = "127.0.0.2", ["MCVSPHERE_URL_ALLOW_NETWORKS"] = "127.0.0.2" });
+        var deploy = new { ovf_path = server.Url($"/{name}/{name}.ovf"), vm_name = name, datastore = OvfOpsFixture.Datastore, timeout_s = 0 };
+
+        var outOfRange = await host.Client.CallErrorAsync("deploy_ovf", deploy);
+        var stopped = await host.Client.CallErrorAsync("deploy_ovf", deploy with { timeout_s = 3 });
+
+        Assert.Contains("timeout_s is 0", outOfRange);
+        Assert.Contains("timeout_s is 86401", await host.Client.CallErrorAsync("export_vm_ovf", new { vm_name = name, target_path = name, timeout_s = 86_401 }));
+        Assert.Contains("deploy_ovf stopped after timeout_s=3 s: the import was aborted and no VM is left behind", stopped);
+        Assert.Contains(server.Requests, request => request.Path == $"/{name}/disk1.vmdk");
+        Assert.False(await fixture.VmExistsAsync(name));
+    }
+
     private async Task<TestHost> StartHostAsync(Dictionary<string, string?> settings)
     {
         var environment = new Dictionary<string, string?>(fixture.Simulator.HostEnvironment) { ["MCVSPHERE_PLUGINS"] = "OvfOps" };
