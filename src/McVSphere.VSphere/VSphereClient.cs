@@ -174,11 +174,19 @@ public sealed class VSphereClient : IAsyncDisposable
         return StartAndWaitAsync(method, vm, arguments, progress, timeout, new VmQuestionWatch(vm, answerQuestion), cancellationToken);
     }
 
+    /// <summary>
+    /// Calls a <c>*_Task</c> method and returns its task without waiting for it, for callers that cannot wait (an ESXi host
+    /// reached directly takes the connection down with its reboot); <see cref="WaitForTaskAsync"/> waits for it later.
+    /// </summary>
+    public async Task<ManagedObjectReference> StartTaskAsync(string method, ManagedObjectReference target, IEnumerable<VimArgument>? arguments = null,
+        CancellationToken cancellationToken = default) =>
+        (await InvokeAsync(method, target, arguments, cancellationToken).ConfigureAwait(false))?.AsReference()
+            ?? throw new VSphereException($"{method} returned no task.");
+
     private async Task<VimValue?> StartAndWaitAsync(string method, ManagedObjectReference target, IEnumerable<VimArgument>? arguments,
         IProgress<VSphereTaskProgress>? progress, TimeSpan? timeout, VmQuestionWatch? questions, CancellationToken cancellationToken)
     {
-        var task = (await InvokeAsync(method, target, arguments, cancellationToken).ConfigureAwait(false))?.AsReference()
-            ?? throw new VSphereException($"{method} returned no task.");
+        var task = await StartTaskAsync(method, target, arguments, cancellationToken).ConfigureAwait(false);
         return await _tasks.WaitAsync(task, progress, timeout, questions, cancellationToken).ConfigureAwait(false);
     }
 

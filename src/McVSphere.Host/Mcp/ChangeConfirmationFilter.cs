@@ -98,3 +98,9 @@ public static class ChangeConfirmationFilter
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
+
+/// <summary>The answer to a dry run: what the call would change, and whether it would ask first.</summary>
+internal sealed record DryRunResult(string Tool, string WouldChange, bool RequiresConfirmation)
+{
+    public bool DryRun => true;
+}

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -26,7 +27,7 @@ public sealed class ConfirmationStates(byte[]? secret, TimeProvider time)
         var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(
             Principal(caller), tool, ArgumentsHash(arguments), time.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds(),
             Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
-        return $"{Base64Url(payload)}.{Base64Url(HMACSHA256.HashData(_key, payload))}";
+        return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(HMACSHA256.HashData(_key, payload))}";
     }
 
     /// <summary>Null when <paramref name="state"/> is a valid, unused state of this very call by this caller; else why not.</summary>
@@ -36,7 +37,7 @@ public sealed class ConfirmationStates(byte[]? secret, TimeProvider time)
         byte[] payload, signature;
         try
         {
-            (payload, signature) = parts.Length == 2 ? (FromBase64Url(parts[0]), FromBase64Url(parts[1])) : throw new FormatException();
+            (payload, signature) = parts.Length == 2 ? (Base64Url.DecodeFromChars(parts[0]), Base64Url.DecodeFromChars(parts[1])) : throw new FormatException();
         }
         catch (FormatException)
         {
@@ -76,14 +77,6 @@ public sealed class ConfirmationStates(byte[]? secret, TimeProvider time)
             canonical.Append(JsonSerializer.Serialize(name)).Append(':').Append(value.GetRawText()).Append('\n');
         }
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
-    }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static byte[] FromBase64Url(string text)
-    {
-        var padded = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(padded + new string('=', (4 - padded.Length % 4) % 4));
     }
 
     private sealed record Payload(string Principal, string Tool, string Arguments, long Expires, string Nonce);

@@ -85,9 +85,3 @@ internal static class OutputSchemas
         _ => false,
     };
 }
-
-/// <summary>The answer to a dry run: what the call would change, and whether it would ask first.</summary>
-internal sealed record DryRunResult(string Tool, string WouldChange, bool RequiresConfirmation)
-{
-    public bool DryRun => true;
-}

@@ -80,13 +80,13 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
             JsonSerializer.SerializeToNode(new SubscriptionsAcknowledgedNotificationParams { Notifications = acknowledged }, McpJsonUtilities.DefaultOptions)!.AsObject(),
             cancellationToken);
         var listener = new object();
-        foreach (var uri in granted)
-        {
-            await subscriptions.SubscribeAsync(listener, uri,
-                updated => SendAsync(NotificationMethods.ResourceUpdatedNotification, new JsonObject { ["uri"] = updated }, CancellationToken.None), cancellationToken);
-        }
         try
         {
+            foreach (var uri in granted)
+            {
+                await subscriptions.SubscribeAsync(listener, uri,
+                    updated => SendAsync(NotificationMethods.ResourceUpdatedNotification, new JsonObject { ["uri"] = updated }, CancellationToken.None), cancellationToken);
+            }
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException)

@@ -23,7 +23,7 @@ internal sealed class VapiRestClient : IAsyncDisposable
     /// <summary>The vAPI error types are named as <c>/rest</c> names them, whichever endpoint answered.</summary>
     private const string ErrorTypePrefix = "com.vmware.vapi.std.errors.";
 
-    private static readonly VapiCall ApiLogin = new(HttpMethod.Post, "session", null, "com/vmware/cis/session", null, "Logging in to the vAPI endpoint");
+    private static readonly VapiCall SessionCall = new(HttpMethod.Post, "session", null, "com/vmware/cis/session", null, "Logging in to the vAPI endpoint");
 
     private readonly VSphereHttp _http;
     private readonly VSphereConnectionOptions _options;
@@ -86,7 +86,7 @@ internal sealed class VapiRestClient : IAsyncDisposable
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             var session = login.Result;
-            await ExchangeAsync(ApiLogin with { Method = HttpMethod.Delete, Operation = "Logging out of the vAPI session" }, session.Endpoint, session.Id,
+            await ExchangeAsync(SessionCall with { Method = HttpMethod.Delete, Operation = "Logging out of the vAPI session" }, session.Endpoint, session.Id,
                 authorization: null, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception error) when (error is VSphereException or OperationCanceledException)
@@ -115,12 +115,12 @@ internal sealed class VapiRestClient : IAsyncDisposable
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.User}:{_options.Password}")));
         using var timeout = new CancellationTokenSource(_http.RequestTimeout);
         var endpoint = VapiEndpoint.Api;
-        var (status, answer) = await ExchangeAsync(ApiLogin, endpoint, session: null, credentials, timeout.Token).ConfigureAwait(false);
+        var (status, answer) = await ExchangeAsync(SessionCall, endpoint, session: null, credentials, timeout.Token).ConfigureAwait(false);
         if (status == HttpStatusCode.NotFound)
         {
             // No /api: a vCenter before 7.0U2.
             endpoint = VapiEndpoint.Rest;
-            (status, answer) = await ExchangeAsync(ApiLogin, endpoint, session: null, credentials, timeout.Token).ConfigureAwait(false);
+            (status, answer) = await ExchangeAsync(SessionCall, endpoint, session: null, credentials, timeout.Token).ConfigureAwait(false);
         }
         if (status == HttpStatusCode.Unauthorized)
         {
@@ -128,11 +128,11 @@ internal sealed class VapiRestClient : IAsyncDisposable
         }
         if (status is < HttpStatusCode.OK or >= HttpStatusCode.Ambiguous)
         {
-            throw Error(status, answer, ApiLogin.Operation);
+            throw Error(status, answer, SessionCall.Operation);
         }
         return Result(endpoint, answer) is { ValueKind: JsonValueKind.String } id && id.GetString() is { Length: > 0 } session
             ? new VapiSession(session, endpoint)
-            : throw new VSphereException($"{ApiLogin.Operation} failed: the server answered without a session id.");
+            : throw new VSphereException($"{SessionCall.Operation} failed: the server answered without a session id.");
     }
 
     private async Task<(HttpStatusCode Status, JsonElement? Answer)> ExchangeAsync(VapiCall call, VapiEndpoint endpoint, string? session,

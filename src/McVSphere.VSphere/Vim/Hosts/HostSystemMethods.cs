@@ -14,8 +14,8 @@ public sealed record HostConfigManager(ManagedObjectReference? ServiceSystem, Ma
 
 /// <summary>
 /// Typed calls of HostSystem methods (maintenance mode, reboot, shutdown) and of the host's HostServiceSystem and
-/// HostDateTimeSystem. The <c>*_Task</c> ones wait for the task (reboot and shutdown only through vCenter), report its progress, cancel it when the token fires,
-/// and throw its fault (<see cref="VimFaultException"/>).
+/// HostDateTimeSystem. The <c>*_Task</c> ones wait for the task (reboot and shutdown only through vCenter), report its
+/// progress, cancel it when the token fires, and throw its fault (<see cref="VimFaultException"/>).
 /// </summary>
 public static class HostSystemMethods
 {
@@ -124,8 +124,7 @@ public static class HostSystemMethods
         bool force, IProgress<VSphereTaskProgress>? progress, CancellationToken cancellationToken)
     {
         var content = await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var task = (await client.InvokeAsync(method, host, [new VimArgument("force", force)], cancellationToken).ConfigureAwait(false))?.AsReference()
-            ?? throw new VSphereException($"{method} returned no task.");
+        var task = await client.StartTaskAsync(method, host, [new VimArgument("force", force)], cancellationToken).ConfigureAwait(false);
         if (content.About.IsHostAgent)
         {
             return new HostPowerTask(task, Completed: false);
