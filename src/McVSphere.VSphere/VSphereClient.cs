@@ -179,9 +179,13 @@ public sealed class VSphereClient : IAsyncDisposable
     /// reached directly takes the connection down with its reboot); <see cref="WaitForTaskAsync"/> waits for it later.
     /// </summary>
     public async Task<ManagedObjectReference> StartTaskAsync(string method, ManagedObjectReference target, IEnumerable<VimArgument>? arguments = null,
-        CancellationToken cancellationToken = default) =>
-        (await InvokeAsync(method, target, arguments, cancellationToken).ConfigureAwait(false))?.AsReference()
+        CancellationToken cancellationToken = default)
+    {
+        var task = (await InvokeAsync(method, target, arguments, cancellationToken).ConfigureAwait(false))?.AsReference()
             ?? throw new VSphereException($"{method} returned no task.");
+        TaskStartObserver.Report(task);
+        return task;
+    }
 
     private async Task<VimValue?> StartAndWaitAsync(string method, ManagedObjectReference target, IEnumerable<VimArgument>? arguments,
         IProgress<VSphereTaskProgress>? progress, TimeSpan? timeout, VmQuestionWatch? questions, CancellationToken cancellationToken)

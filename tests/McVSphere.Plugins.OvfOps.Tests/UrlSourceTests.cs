@@ -232,7 +232,33 @@ public sealed class UrlSourceTests(OvfOpsFixture fixture) : IClassFixture<OvfOps
         Assert.False(await fixture.VmExistsAsync(name));
     }
 
-    private async Task<TestHost> StartHostAsync(Dictionary<string, string?> settings)
+    [Fact]
+    public async Task A_deploy_run_as_an_MCP_task_follows_its_NFC_lease_and_when_cancelled_leaves_no_vm_behind()
+    {
+        var name = fixture.UniqueName("deploy-task");
+        var disk = new TestDisk("disk1.vmdk", TestPackages.Vmdk(1 << 20, seed: 37));
+        await using var server = new LoopbackWebServer(AllowedServerAddress)
+            .Serve($"/{name}/{name}.ovf", WebAnswer.Ok(TestPackages.Descriptor(name, [disk], ["VM Network"])))
+            .Serve($"/{name}/disk1.vmdk", WebAnswer.Ok(disk.Content) with { StallAfter = 64 << 10 });
+        await using var host = await StartHostAsync(new() { ["MCVSPHERE_URL_ALLOW"] = "127.0.0.2", ["MCVSPHERE_URL_ALLOW_NETWORKS"] = "127.0.0.2" },
+            McpTaskClient.Options());
+
+        var created = await host.Client.CallToolAsync("deploy_ovf",
+            new { ovf_path = server.Url($"/{name}/{name}.ovf"), vm_name = name, datastore = OvfOpsFixture.Datastore });
+        var taskId = created["taskId"]!.GetValue<string>();
+        var working = await host.Client.GetTaskAsync(taskId);
+        await host.Client.CancelTaskAsync(taskId);
+        var finished = await host.Client.GetFinishedTaskAsync(taskId, TimeSpan.FromSeconds(60));
+
+        Assert.Equal("task", created["resultType"]?.GetValue<string>());
+        Assert.Contains("NFC lease", created["statusMessage"]!.GetValue<string>());
+        Assert.Equal("working", working["status"]?.GetValue<string>());
+        Assert.Matches(@"NFC lease \S+ \(OVF transfer of VirtualMachine:\S+\): transferring \d+%", working["statusMessage"]!.GetValue<string>());
+        Assert.Equal("cancelled", finished["status"]?.GetValue<string>());
+        Assert.False(await fixture.VmExistsAsync(name));
+    }
+
+    private async Task<TestHost> StartHostAsync(Dictionary<string, string?> settings, McpClientOptions? clientOptions = null)
     {
         var environment = new Dictionary<string, string?>(fixture.Simulator.HostEnvironment) { ["MCVSPHERE_PLUGINS"] = "OvfOps" };
         foreach (var (name, value) in settings)
@@ -240,7 +266,7 @@ public sealed class UrlSourceTests(OvfOpsFixture fixture) : IClassFixture<OvfOps
             environment[name] = value;
         }
         var host = new TestHost();
-        host.Client = await HostProcess.StartStdioAsync(environment, host.Add);
+        host.Client = await HostProcess.StartStdioAsync(environment, host.Add, clientOptions);
         return host;
     }
 

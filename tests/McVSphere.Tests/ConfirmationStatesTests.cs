@@ -23,8 +23,8 @@ public class ConfirmationStatesTests
     [Fact]
     public void A_state_is_accepted_once_by_any_instance_that_shares_the_secret()
     {
-        var state = new ConfirmationStates(Secret, _time).Create(Alice, "delete_vm", Arguments("web-01"));
-        var otherInstance = new ConfirmationStates(Secret, _time);
+        var state = new ConfirmationStates(new RequestStateSigner(Secret), _time).Create(Alice, "delete_vm", Arguments("web-01"));
+        var otherInstance = new ConfirmationStates(new RequestStateSigner(Secret), _time);
 
         Assert.Null(otherInstance.Accept(state, Alice, "delete_vm", Arguments("web-01", confirm: true)));
         Assert.Equal("it was used already", otherInstance.Accept(state, Alice, "delete_vm", Arguments("web-01")));
@@ -33,7 +33,7 @@ public class ConfirmationStatesTests
     [Fact]
     public void A_state_for_another_caller_tool_or_arguments_is_refused()
     {
-        var states = new ConfirmationStates(Secret, _time);
+        var states = new ConfirmationStates(new RequestStateSigner(Secret), _time);
         var state = states.Create(Alice, "delete_vm", Arguments("web-01"));
 
         Assert.Contains("another caller, tool or arguments", states.Accept(state, Bob, "delete_vm", Arguments("web-01")));
@@ -45,13 +45,13 @@ public class ConfirmationStatesTests
     [Fact]
     public void An_altered_state_or_one_signed_with_another_secret_is_refused()
     {
-        var states = new ConfirmationStates(Secret, _time);
+        var states = new ConfirmationStates(new RequestStateSigner(Secret), _time);
         var state = states.Create(Alice, "delete_vm", Arguments("web-01"));
         var payload = state[..state.IndexOf('.')];
         var forged = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new { Principal = "x", Tool = "delete_vm" })).TrimEnd('=') + state[state.IndexOf('.')..];
 
         Assert.Contains("signature does not match", states.Accept(forged, Alice, "delete_vm", Arguments("web-01")));
-        Assert.Contains("signature does not match", new ConfirmationStates("another-secret-of-at-least-32-characters"u8.ToArray(), _time)
+        Assert.Contains("signature does not match", new ConfirmationStates(new RequestStateSigner("another-secret-of-at-least-32-characters"u8.ToArray()), _time)
             .Accept(state, Alice, "delete_vm", Arguments("web-01")));
         Assert.Contains("not a confirmation state", states.Accept(payload, Alice, "delete_vm", Arguments("web-01")));
         Assert.Contains("not a confirmation state", states.Accept("not base64!.at all", Alice, "delete_vm", Arguments("web-01")));
@@ -60,7 +60,7 @@ public class ConfirmationStatesTests
     [Fact]
     public void A_state_expires()
     {
-        var states = new ConfirmationStates(Secret, _time);
+        var states = new ConfirmationStates(new RequestStateSigner(Secret), _time);
         var state = states.Create(Alice, "delete_vm", Arguments("web-01"));
 
         _time.Now += ConfirmationStates.Lifetime + TimeSpan.FromSeconds(1);

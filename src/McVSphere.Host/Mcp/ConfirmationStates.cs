@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,46 +7,33 @@ using McVSphere.Host.Security;
 namespace McVSphere.Host.Mcp;
 
 /// <summary>
-/// The <c>requestState</c> of a confirmation asked through MRTR (2026-07-28 clients): signed with the server's key
-/// (HMAC-SHA256; instances that share MCVSPHERE_REQUEST_STATE_SECRET accept each other's), bound to the caller, the tool
+/// The <c>requestState</c> of a confirmation asked through MRTR (2026-07-28 clients): signed (<see cref="RequestStateSigner"/>;
+/// instances that share MCVSPHERE_REQUEST_STATE_SECRET accept each other's), bound to the caller, the tool
 /// and a hash of its arguments, valid for <see cref="Lifetime"/>, and used once on the instance that accepts it.
 /// The server keeps nothing between the question and the answer but the used states.
 /// </summary>
-public sealed class ConfirmationStates(byte[]? secret, TimeProvider time)
+public sealed class ConfirmationStates(RequestStateSigner signer, TimeProvider time)
 {
     /// <summary>How long the user has to answer.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
-    private readonly byte[] _key = secret ?? RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);
 
     /// <summary>A new state for asking <paramref name="caller"/> to confirm this call.</summary>
     public string Create(Caller caller, string tool, IDictionary<string, JsonElement>? arguments)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(
+        return signer.Sign(new Payload(
             Principal(caller), tool, ArgumentsHash(arguments), time.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds(),
             Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
-        return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(HMACSHA256.HashData(_key, payload))}";
     }
 
     /// <summary>Null when <paramref name="state"/> is a valid, unused state of this very call by this caller; else why not.</summary>
     public string? Accept(string state, Caller caller, string tool, IDictionary<string, JsonElement>? arguments)
     {
-        var parts = state.Split('.');
-        byte[] payload, signature;
-        try
+        if (!signer.TryVerify<Payload>(state, "confirmation state", out var claims, out var invalid))
         {
-            (payload, signature) = parts.Length == 2 ? (Base64Url.DecodeFromChars(parts[0]), Base64Url.DecodeFromChars(parts[1])) : throw new FormatException();
+            return invalid;
         }
-        catch (FormatException)
-        {
-            return "it is not a confirmation state this server issued";
-        }
-        if (!CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(_key, payload)))
-        {
-            return "its signature does not match (altered, or signed with another MCVSPHERE_REQUEST_STATE_SECRET)";
-        }
-        var claims = JsonSerializer.Deserialize<Payload>(payload)!;
         var now = time.GetUtcNow();
         if (now.ToUnixTimeSeconds() > claims.Expires)
         {
@@ -64,7 +50,7 @@ public sealed class ConfirmationStates(byte[]? secret, TimeProvider time)
         return _used.TryAdd(claims.Nonce, DateTimeOffset.FromUnixTimeSeconds(claims.Expires)) ? null : "it was used already";
     }
 
-    private static string Principal(Caller caller) => caller.Subject is null ? $"local:{caller.User}" : $"{caller.Issuer}\n{caller.Subject}";
+    internal static string Principal(Caller caller) => caller.Subject is null ? $"local:{caller.User}" : $"{caller.Issuer}\n{caller.Subject}";
 
     /// <summary>SHA-256 of the arguments that make the call what it is: all but confirm and dry_run, in name order.</summary>
     private static string ArgumentsHash(IDictionary<string, JsonElement>? arguments)

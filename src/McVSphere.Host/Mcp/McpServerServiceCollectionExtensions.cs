@@ -1,4 +1,5 @@
 using McVSphere.Host.Configuration;
+using McVSphere.Host.Mcp.Tasks;
 using McVSphere.Host.Plugins;
 using McVSphere.Host.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,8 +21,8 @@ public static class McpServerServiceCollectionExtensions
         services.AddSingleton<InventoryNameCache>();
         services.AddSingleton<ResourceSubscriptions>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(provider => new ConfirmationStates(
-            provider.GetService<McVSphereOptions>()?.RequestStateSecret, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new RequestStateSigner(provider.GetService<McVSphereOptions>()?.RequestStateSecret));
+        services.AddSingleton<ConfirmationStates>();
         return services
             .AddMcpServer(options =>
             {
@@ -48,6 +49,7 @@ public static class McpServerServiceCollectionExtensions
                 }
                 filters.AddCallToolFilter(ChangeConfirmationFilter.Apply).AddCallToolFilter(ResourceLinkFilter.Apply).AddCallToolFilter(ToolErrorFilter.Apply);
             })
+            .WithVSphereTasks()
             .WithCompleteHandler(CompletionHandler.CompleteAsync)
             .WithSubscribeToResourcesHandler(ResourceSubscriptions.SubscribeAsync)
             .WithUnsubscribeFromResourcesHandler(ResourceSubscriptions.UnsubscribeAsync)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using McVSphere.Host.Mcp;
+using McVSphere.Host.Mcp.Tasks;
 using McVSphere.Host.Plugins;
 using McVSphere.Sdk.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,6 +68,10 @@ public static class SecurityRequestFilters
                 audit.Denied(caller, level, name, arguments);
                 var subject = urlArgument is null ? $"tool '{name}'" : $"tool '{name}' with a URL in {urlArgument}";
                 return ToolErrorFilter.ErrorResult(policy.DenialMessage(caller, subject, level));
+            }
+            if (required is { } needed)
+            {
+                context.Items[TaskAugmentationFilter.RequiredLevelItem] = needed;
             }
             var started = Stopwatch.GetTimestamp();
             string? error = null;

@@ -62,6 +62,7 @@ public sealed class NfcLease : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(lease);
+        Tasks.TaskStartObserver.Report(lease);
         try
         {
             var wait = await client.WaitForPropertyAsync(lease, "state", state => state?.AsString() != "initializing",
@@ -156,21 +157,32 @@ public sealed class NfcLease : IAsyncDisposable
     private static async Task AbortQuietlyAsync(VSphereClient client, ManagedObjectReference lease, string reason,
         CancellationToken cancellationToken = default)
     {
-        var fault = new VimObject("LocalizedMethodFault",
-        [
-            new VimField("fault", new VimObject("SystemError", [new VimField("reason", new VimPrimitive("string", reason))])),
-            new VimField("localizedMessage", new VimPrimitive("string", reason)),
-        ]);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(EndTimeout);
-            await client.InvokeAsync("HttpNfcLeaseAbort", lease, [new VimArgument("fault", fault)], timeout.Token).ConfigureAwait(false);
+            await AbortLeaseAsync(client, lease, reason, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception error) when (error is VSphereException or OperationCanceledException)
         {
             // Already ended (InvalidState) or unreachable: vSphere times the lease out and cleans up itself.
         }
+    }
+
+    /// <summary>
+    /// Aborts a lease held by any session (HttpNfcLeaseAbort) with <paramref name="reason"/> as its error: the client that
+    /// transfers its files then fails, and cleans up as it does on any failure.
+    /// </summary>
+    /// <exception cref="VimFaultException">vSphere refused: InvalidState when the lease has ended, ManagedObjectNotFound when it is gone.</exception>
+    public static async Task AbortLeaseAsync(VSphereClient client, ManagedObjectReference lease, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var fault = new VimObject("LocalizedMethodFault",
+        [
+            new VimField("fault", new VimObject("SystemError", [new VimField("reason", new VimPrimitive("string", reason))])),
+            new VimField("localizedMessage", new VimPrimitive("string", reason)),
+        ]);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(EndTimeout);
+        await client.InvokeAsync("HttpNfcLeaseAbort", lease, [new VimArgument("fault", fault)], timeout.Token).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
