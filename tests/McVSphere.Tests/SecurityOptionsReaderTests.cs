@@ -56,6 +56,19 @@ public class SecurityOptionsReaderTests
     }
 
     [Fact]
+    public void The_client_id_and_its_secret_turn_on_proxy_mode_and_the_secret_alone_is_refused()
+    {
+        var proxy = Read(new(OAuth) { ["OAUTH_CLIENT_ID"] = "mcvsphere", ["OAUTH_CLIENT_SECRET"] = "a-secret" }).OAuth!.Proxy!;
+        var ex = Refused(new(OAuth) { ["OAUTH_CLIENT_SECRET"] = "a-secret" });
+
+        Assert.Null(Read(new(OAuth) { ["OAUTH_CLIENT_ID"] = "mcvsphere" }).OAuth!.Proxy);
+        Assert.Equal("https://mcp.example.com", proxy.Issuer);
+        Assert.Equal(new Uri("https://mcp.example.com/auth/callback"), proxy.CallbackUrl);
+        Assert.DoesNotContain("a-secret", proxy.ToString());
+        Assert.StartsWith("OAUTH_CLIENT_SECRET: is set without OAUTH_CLIENT_ID", Assert.Single(ex.Problems));
+    }
+
+    [Fact]
     public void OAuth_settings_can_name_the_audiences_and_the_groups_claim()
     {
         var oauth = Read(new(OAuth) { ["OAUTH_AUDIENCE"] = "api://mcvsphere, other", ["OAUTH_GROUPS_CLAIM"] = "https://example.com/groups" }).OAuth!;

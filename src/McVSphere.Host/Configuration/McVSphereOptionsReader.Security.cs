@@ -53,10 +53,16 @@ public sealed partial class McVSphereOptionsReader
         IReadOnlyList<string> audiences = Get(HostSettings.OAuthAudience) is { } listed
             ? SplitList(listed)
             : clientId is null ? [resource.AbsoluteUri] : [resource.AbsoluteUri, clientId];
+        var secret = Get(HostSettings.OAuthClientSecret);
+        if (secret is not null && clientId is null)
+        {
+            Problem(HostSettings.OAuthClientSecret, $"is set without {HostSettings.OAuthClientId.Name}: proxy mode needs both, the client id and its secret.");
+        }
         return new OAuthSettings(
             Get(HostSettings.OAuthIssuerUrl)!, resource, audiences,
             Get(HostSettings.OAuthGroupsClaim) ?? HostSettings.OAuthGroupsClaim.Default!,
-            (Get(HostSettings.OAuthScopes) ?? HostSettings.OAuthScopes.Default!).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            (Get(HostSettings.OAuthScopes) ?? HostSettings.OAuthScopes.Default!).Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            clientId is not null && secret is not null ? new OAuthProxySettings(clientId, secret, baseUrl.AbsoluteUri.TrimEnd('/')) : null);
     }
 
     private Uri? ReadHttpUrl(SettingDefinition setting, string what)

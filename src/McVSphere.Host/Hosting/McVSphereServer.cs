@@ -2,6 +2,7 @@ using McVSphere.Host.Configuration;
 using McVSphere.Host.Mcp;
 using McVSphere.Host.Plugins;
 using McVSphere.Host.Security;
+using McVSphere.Host.Security.OAuthProxy;
 using McVSphere.Host.Simulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -78,9 +79,13 @@ public static class McVSphereServer
                 }
             });
         var mcp = app.MapMcp("/mcp");
-        if (options.Security.OAuth is not null)
+        if (options.Security.OAuth is { } oauthSettings)
         {
             mcp.RequireAuthorization();
+            if (oauthSettings.Proxy is { } proxy)
+            {
+                OAuthProxyEndpoints.Map(app, proxy);
+            }
         }
         app.MapMcVSphereHealth();
         await app.StartAsync();

@@ -7,6 +7,8 @@ namespace McVSphere.Host.Security;
 /// <summary>
 /// Refuses requests that a web page could have sent through a rebound DNS name, as the MCP transport spec requires:
 /// a Host header that is not an allowed host name gets 400, an Origin header that is not an allowed origin gets 403.
+/// The OAuth proxy's endpoints are cross-origin by design (the provider posts the login back from its own origin,
+/// form_post; browser clients register and redeem codes), and serve no MCP: their Origin is not checked.
 /// </summary>
 public sealed class DnsRebindingProtectionMiddleware(RequestDelegate next, DnsRebindingSettings settings, ILogger<DnsRebindingProtectionMiddleware> logger)
 {
@@ -20,12 +22,15 @@ public sealed class DnsRebindingProtectionMiddleware(RequestDelegate next, DnsRe
             return Refuse(context, StatusCodes.Status400BadRequest, "Host", host.Value ?? "");
         }
         var origin = context.Request.Headers.Origin;
-        if (origin.Count > 0 && !IsAllowedOrigin(origin.ToString()))
+        if (origin.Count > 0 && !IsCrossOriginByDesign(context.Request.Path) && !IsAllowedOrigin(origin.ToString()))
         {
             return Refuse(context, StatusCodes.Status403Forbidden, "Origin", origin.ToString());
         }
         return next(context);
     }
+
+    private static bool IsCrossOriginByDesign(PathString path) =>
+        OAuthProxy.OAuthProxyEndpoints.Paths.Any(proxyPath => path.Equals(proxyPath, StringComparison.OrdinalIgnoreCase));
 
     private bool IsAllowedOrigin(string origin) => settings.AllowedOrigins is { } origins
         ? origins.Any(o => o == "*" || string.Equals(o, origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))

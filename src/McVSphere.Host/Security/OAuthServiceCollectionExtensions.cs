@@ -1,3 +1,5 @@
+using System.Text;
+using McVSphere.Host.Security.OAuthProxy;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +28,10 @@ public static class OAuthServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMcVSphereOAuth(this IServiceCollection services, OAuthSettings oauth)
     {
+        if (oauth.Proxy is { } proxy)
+        {
+            services.AddMcVSphereOAuthProxy(oauth, proxy);
+        }
         services
             .AddAuthentication(options =>
             {
@@ -51,6 +57,17 @@ public static class OAuthServiceCollectionExtensions
                     NameClaimType = "sub",
                 };
                 jwt.Events = new JwtBearerEvents { OnAuthenticationFailed = LogRejection, OnTokenValidated = RefuseIdTokens };
+                if (oauth.Proxy is { } proxy)
+                {
+                    // Proxy mode also accepts its own tokens, the provider's HS256 tokens (signed with the client secret,
+                    // Authentik's default without a signing key) and, by introspection, its opaque ones. The provider's
+                    // issuer and keys are added from its discovery document.
+                    jwt.TokenValidationParameters.ValidIssuers = [proxy.Issuer];
+                    jwt.TokenValidationParameters.IssuerSigningKeys =
+                        [ProxyAccessTokens.SigningKey(proxy), new SymmetricSecurityKey(Encoding.UTF8.GetBytes(proxy.ClientSecret))];
+                    jwt.TokenValidationParameters.ValidAlgorithms = [.. AsymmetricAlgorithms, SecurityAlgorithms.HmacSha256];
+                    jwt.Events.OnMessageReceived = AuthenticateOpaqueTokenAsync;
+                }
             })
             .AddMcp(mcp =>
             {
@@ -58,7 +75,8 @@ public static class OAuthServiceCollectionExtensions
                 mcp.ResourceMetadata = new ProtectedResourceMetadata
                 {
                     Resource = oauth.ResourceUrl.AbsoluteUri,
-                    AuthorizationServers = [oauth.Issuer],
+                    // In proxy mode the server is the authorization server its clients see.
+                    AuthorizationServers = [oauth.Proxy?.Issuer ?? oauth.Issuer],
                     ScopesSupported = [.. oauth.Scopes],
                     BearerMethodsSupported = ["header"],
                     ResourceName = "McVSphere",
@@ -66,6 +84,40 @@ public static class OAuthServiceCollectionExtensions
             });
         services.AddAuthorization();
         return services;
+    }
+
+    private static IServiceCollection AddMcVSphereOAuthProxy(this IServiceCollection services, OAuthSettings oauth, OAuthProxySettings proxy)
+    {
+        services.AddHttpClient(nameof(ProviderClient));
+        services.AddSingleton(oauth);
+        services.AddSingleton(proxy);
+        services.AddSingleton<ProxySealer>();
+        services.AddSingleton<ClientRegistrations>();
+        services.AddSingleton<ProviderClient>();
+        services.AddSingleton<OpaqueTokens>();
+        services.AddSingleton<OAuthProxyEndpoints>();
+        return services;
+    }
+
+    /// <summary>Authenticates a bearer token that is not a JWT by introspection at the provider (<see cref="OpaqueTokens"/>).</summary>
+    private static async Task AuthenticateOpaqueTokenAsync(MessageReceivedContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header["Bearer ".Length..].Trim() is not { Length: > 0 } token
+            || OpaqueTokens.IsJwt(token))
+        {
+            return;
+        }
+        var (principal, problem) = await context.HttpContext.RequestServices.GetRequiredService<OpaqueTokens>()
+            .AuthenticateAsync(token, context.HttpContext.RequestAborted);
+        if (principal is null)
+        {
+            LogRejection(context.HttpContext, problem!);
+            context.Fail(problem!);
+            return;
+        }
+        context.Principal = principal;
+        context.Success();
     }
 
     // Claims that only OpenID Connect ID tokens carry (OpenID Connect Core 2, 3.1.3.6, 3.3.2.11). An ID token says who

@@ -33,11 +33,32 @@ public sealed record SecurityOptions
 /// <param name="ResourceUrl">This server's MCP endpoint as clients address it: the protected resource (RFC 9728).</param>
 /// <param name="Audiences">A token must be addressed to one of these.</param>
 /// <param name="GroupsClaim">The claim that lists the caller's groups.</param>
-/// <param name="Scopes">The scopes advertised to clients in the protected-resource metadata.</param>
-public sealed record OAuthSettings(string Issuer, Uri ResourceUrl, IReadOnlyList<string> Audiences, string GroupsClaim, IReadOnlyList<string> Scopes)
+/// <param name="Scopes">The scopes advertised to clients in the protected-resource metadata, and asked of the provider in proxy mode.</param>
+/// <param name="Proxy">The confidential client of proxy mode; null for a pure resource server.</param>
+public sealed record OAuthSettings(string Issuer, Uri ResourceUrl, IReadOnlyList<string> Audiences, string GroupsClaim, IReadOnlyList<string> Scopes,
+    OAuthProxySettings? Proxy = null)
 {
     /// <summary>The protected-resource metadata document of <see cref="ResourceUrl"/>, at its RFC 9728 well-known path.</summary>
     public Uri ResourceMetadataUrl => new(ResourceUrl, "/.well-known/oauth-protected-resource" + ResourceUrl.AbsolutePath);
+}
+
+/// <summary>
+/// Proxy mode: the server is the authorization server MCP clients see, and logs their users in at the provider with
+/// its own confidential client.
+/// </summary>
+/// <param name="ClientId">OAUTH_CLIENT_ID.</param>
+/// <param name="ClientSecret">OAUTH_CLIENT_SECRET. Never logged.</param>
+/// <param name="Issuer">This server as an authorization server: OAUTH_BASE_URL without a trailing slash, its metadata's issuer.</param>
+public sealed record OAuthProxySettings(string ClientId, string ClientSecret, string Issuer)
+{
+    /// <summary>The redirect URI registered at the provider.</summary>
+    public Uri CallbackUrl => Endpoint("/auth/callback");
+
+    /// <summary>An endpoint of this server under <see cref="Issuer"/>, e.g. "/token".</summary>
+    public Uri Endpoint(string path) => new(Issuer + path);
+
+    // A record's ToString would print the secret.
+    public override string ToString() => $"OAuthProxySettings {{ ClientId = {ClientId}, Issuer = {Issuer} }}";
 }
 
 /// <summary>Where audit lines go.</summary>

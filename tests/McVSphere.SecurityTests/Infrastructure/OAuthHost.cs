@@ -12,6 +12,7 @@ public class OAuthHost : IAsyncLifetime
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private IsolatedHost? _host;
     private OidcProvider? _provider;
+    private Dictionary<string, string?> _hostSettings = [];
 
     public OAuthHost()
         : this(new Dictionary<string, string?>())
@@ -19,7 +20,17 @@ public class OAuthHost : IAsyncLifetime
     }
 
     /// <param name="settings">Host settings beside the OAuth ones.</param>
-    protected OAuthHost(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+    /// <param name="proxyMode">Run the host as an OAuth proxy (OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET of the provider's confidential client).</param>
+    protected OAuthHost(IReadOnlyDictionary<string, string?> settings, bool proxyMode = false)
+    {
+        _settings = settings;
+        ProxyMode = proxyMode;
+    }
+
+    public bool ProxyMode { get; }
+
+    /// <summary>The callback of proxy mode, which the provider's confidential client redirects to.</summary>
+    public Uri Callback => new(BaseUrl, "/auth/callback");
 
     public int Port { get; } = HostProcess.FreeTcpPort();
 
@@ -36,15 +47,32 @@ public class OAuthHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _provider = await OidcProvider.StartAsync(Endpoint);
-        _host = await IsolatedHost.StartHttpAsync(Port, new Dictionary<string, string?>(_settings)
+        _provider = await OidcProvider.StartAsync(Endpoint, proxyCallback: ProxyMode ? Callback : null);
+        var settings = new Dictionary<string, string?>(_settings)
         {
             [HostSettings.OAuthEnabled.Name] = "true",
             [HostSettings.OAuthIssuerUrl.Name] = _provider.Issuer,
             [HostSettings.OAuthBaseUrl.Name] = BaseUrl.AbsoluteUri,
             [HostSettings.AuditFile.Name] = AuditFile,
             [HostSettings.AuditStderr.Name] = "false",
-        });
+        };
+        if (ProxyMode)
+        {
+            settings[HostSettings.OAuthClientId.Name] = OidcProvider.ProxyClientId;
+            settings[HostSettings.OAuthClientSecret.Name] = OidcProvider.ProxyClientSecret;
+        }
+        _hostSettings = settings;
+        _host = await IsolatedHost.StartHttpAsync(Port, settings);
+    }
+
+    /// <summary>
+    /// Another instance with the same settings (OAUTH_BASE_URL still names the first), on a port of its own, as one of
+    /// several behind a load balancer. The caller disposes it.
+    /// </summary>
+    internal async Task<(IsolatedHost Host, Uri BaseUrl)> StartAnotherInstanceAsync()
+    {
+        var port = HostProcess.FreeTcpPort();
+        return (await IsolatedHost.StartHttpAsync(port, _hostSettings), new Uri($"http://127.0.0.1:{port}"));
     }
 
     /// <summary>An MCP SDK client on the streamable HTTP endpoint, sending <paramref name="token"/> as its bearer token.</summary>
@@ -90,6 +118,11 @@ public class OAuthHost : IAsyncLifetime
         File.Delete(AuditFile);
     }
 }
+
+/// <summary>An <see cref="OAuthHost"/> in proxy mode, as mcvsphere's OAuth deployment runs.</summary>
+/// Origins are limited to one that is not the provider's, so that the provider's form_post to the callback passes only
+/// because the callback is exempt from the Origin check.
+public sealed class ProxyOAuthHost() : OAuthHost(new Dictionary<string, string?> { [HostSettings.AllowedOrigins.Name] = "https://app.example.com" }, proxyMode: true);
 
 /// <summary>An <see cref="OAuthHost"/> serving compact mode (one tool per family).</summary>
 public sealed class CompactOAuthHost() : OAuthHost(new Dictionary<string, string?> { [HostSettings.ToolMode.Name] = "compact" });

@@ -24,6 +24,10 @@ internal sealed class OidcProvider : IAsyncDisposable
         SigningKey = signingKey;
     }
 
+    /// <summary>The client id and secret of McVSphere's confidential client in proxy mode (as provider.mjs has them).</summary>
+    public const string ProxyClientId = "mcvsphere";
+    public const string ProxyClientSecret = "proxy-secret-of-the-mcvsphere-client-at-the-provider-0123456789";
+
     /// <summary>The issuer, e.g. http://127.0.0.1:40123.</summary>
     public string Issuer { get; }
 
@@ -34,7 +38,10 @@ internal sealed class OidcProvider : IAsyncDisposable
     /// Starts the provider with a new signing key; tokens are addressed to <paramref name="resource"/> unless a request
     /// names another. <paramref name="port"/> 0 picks a free one.
     /// </summary>
-    public static async Task<OidcProvider> StartAsync(Uri resource, int port = 0)
+    /// <param name="resource">The resource its access tokens are addressed to unless a request names another.</param>
+    /// <param name="port">Its port; 0 picks a free one.</param>
+    /// <param name="proxyCallback">McVSphere's callback in proxy mode: adds the confidential client <see cref="ProxyClientId"/> and the login page.</param>
+    public static async Task<OidcProvider> StartAsync(Uri resource, int port = 0, Uri? proxyCallback = null)
     {
         var start = new ProcessStartInfo(NodeTools.Node)
         {
@@ -45,6 +52,10 @@ internal sealed class OidcProvider : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (proxyCallback is not null)
+        {
+            start.ArgumentList.Add(proxyCallback.AbsoluteUri);
+        }
         var process = Process.Start(start)!;
         process.ErrorDataReceived += (_, _) => { }; // its warnings about the in-memory adapter
         process.BeginErrorReadLine();
@@ -82,7 +93,7 @@ internal sealed class OidcProvider : IAsyncDisposable
     /// unless <paramref name="tokenType"/> says otherwise, with <paramref name="extraClaims"/> beside the usual ones.
     /// </summary>
     public string Sign(string issuer, string audience, DateTime expires, string[] groups, SecurityKey? key = null,
-        IReadOnlyDictionary<string, object>? extraClaims = null, string tokenType = "at+jwt")
+        IReadOnlyDictionary<string, object>? extraClaims = null, string tokenType = "at+jwt", string algorithm = SecurityAlgorithms.RsaSha256)
     {
         var issued = expires.AddMinutes(-10);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -93,7 +104,7 @@ internal sealed class OidcProvider : IAsyncDisposable
             NotBefore = issued,
             Expires = expires,
             Subject = new ClaimsIdentity([new Claim("sub", "forger"), .. groups.Select(g => new Claim("groups", g))]),
-            SigningCredentials = new SigningCredentials(key ?? SigningKey, SecurityAlgorithms.RsaSha256),
+            SigningCredentials = new SigningCredentials(key ?? SigningKey, algorithm),
             TokenType = tokenType,
             Claims = extraClaims is null ? null : new Dictionary<string, object>(extraClaims),
         });
