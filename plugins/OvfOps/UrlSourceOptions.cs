@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using McVSphere.Sdk.Net;
 using Microsoft.Extensions.Configuration;
 
 namespace McVSphere.Plugins.OvfOps;
@@ -44,64 +45,9 @@ internal sealed record UrlSourceOptions(IReadOnlyList<string> Hosts, IReadOnlyLi
             || (pattern.StartsWith("*.", StringComparison.Ordinal) && host.EndsWith(pattern[1..], StringComparison.Ordinal)));
     }
 
-    /// <summary>
-    /// Why <paramref name="address"/> may not be connected to (e.g. "a loopback address"), or null when it may: it is
-    /// public, or in an allowed network. IPv4 addresses written as IPv6 (mapped, NAT64, 6to4) are judged as IPv4.
-    /// </summary>
-    public string? Refusal(IPAddress address)
-    {
-        var judged = Embedded(address);
-        return NonPublicKind(judged) is { } kind && !Networks.Any(network => network.Contains(judged) || network.Contains(address)) ? kind : null;
-    }
+    /// <summary>Why <paramref name="address"/> may not be connected to, or null when it may (<see cref="AddressRules.Refusal"/> with <see cref="Networks"/>).</summary>
+    public string? Refusal(IPAddress address) => AddressRules.Refusal(address, Networks);
 
     private static IEnumerable<string> Entries(string? text) =>
         (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>The IPv4 address an IPv6 address stands for, if any (::ffff:a.b.c.d, 64:ff9b::a.b.c.d, 2002:aabb:ccdd::), else the address itself.</summary>
-    private static IPAddress Embedded(IPAddress address)
-    {
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return address;
-        }
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4();
-        }
-        var bytes = address.GetAddressBytes();
-        if (bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xff && bytes[3] == 0x9b && bytes[4..12].All(b => b == 0))
-        {
-            return new IPAddress(bytes[12..16]);
-        }
-        if (bytes[0] == 0x20 && bytes[1] == 0x02)
-        {
-            return new IPAddress(bytes[2..6]);
-        }
-        return address;
-    }
-
-    private static readonly (IPNetwork Network, string Kind)[] NonPublic =
-    [
-        (IPNetwork.Parse("0.0.0.0/8"), "an unspecified ('this network') address"),
-        (IPNetwork.Parse("127.0.0.0/8"), "a loopback address"),
-        (IPNetwork.Parse("10.0.0.0/8"), "a private address"),
-        (IPNetwork.Parse("172.16.0.0/12"), "a private address"),
-        (IPNetwork.Parse("192.168.0.0/16"), "a private address"),
-        (IPNetwork.Parse("100.64.0.0/10"), "a shared (CGNAT) address"),
-        (IPNetwork.Parse("169.254.0.0/16"), "a link-local address (where cloud metadata services answer)"),
-        (IPNetwork.Parse("192.0.0.0/24"), "a reserved (IETF protocol) address"),
-        (IPNetwork.Parse("198.18.0.0/15"), "a reserved (benchmarking) address"),
-        (IPNetwork.Parse("224.0.0.0/4"), "a multicast address"),
-        (IPNetwork.Parse("240.0.0.0/4"), "a reserved or broadcast address"),
-        (IPNetwork.Parse("::/128"), "an unspecified address"),
-        (IPNetwork.Parse("::1/128"), "a loopback address"),
-        (IPNetwork.Parse("::/96"), "a reserved (IPv4-compatible) address"),
-        (IPNetwork.Parse("fc00::/7"), "a unique-local (private) address"),
-        (IPNetwork.Parse("fe80::/10"), "a link-local address"),
-        (IPNetwork.Parse("fec0::/10"), "a site-local (private) address"),
-        (IPNetwork.Parse("ff00::/8"), "a multicast address"),
-    ];
-
-    private static string? NonPublicKind(IPAddress address) =>
-        NonPublic.FirstOrDefault(range => range.Network.BaseAddress.AddressFamily == address.AddressFamily && range.Network.Contains(address)).Kind;
 }

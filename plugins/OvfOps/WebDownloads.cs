@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using McVSphere.Sdk.Errors;
+using McVSphere.Sdk.Net;
 
 namespace McVSphere.Plugins.OvfOps;
 
@@ -132,7 +132,7 @@ public sealed class WebDownloads : IDisposable
             var via = Display(url) == display ? "" : $" (redirected from {display})";
             // A refused address says why; any other failure says the same whatever happened (refused, reset, closed,
             // filtered, timed out), so that the answer does not tell what listens there.
-            throw FindInner<UnreachableAddressException>(error) is { } unreachable
+            throw CheckedConnections.FindUnreachable(error) is { } unreachable
                 ? unreachable.Refused
                     ? ToolException.Refused($"{argument}: {Display(url)}{via} is refused: {unreachable.Message}", argument)
                     : ToolException.InvalidArgument(argument, $"Could not download {Display(url)}{via}: {unreachable.Message}")
@@ -144,86 +144,13 @@ public sealed class WebDownloads : IDisposable
         }
     }
 
-    /// <summary>
-    /// Resolves the host, refuses the connection unless every address it resolves to may be connected to, and connects
-    /// to those addresses (the ones checked, not a second resolution).
-    /// </summary>
-    private async ValueTask<Stream> ConnectCheckedAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var host = context.DnsEndPoint.Host;
-        IPAddress[] addresses;
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
-        {
-            addresses = [literal];
-        }
-        else
-        {
-            try
-            {
-                addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
-            }
-            catch (SocketException)
-            {
-                addresses = [];
-            }
-        }
-        if (addresses.Length == 0)
-        {
-            throw new UnreachableAddressException($"the name '{host}' does not resolve.", refused: false);
-        }
-        foreach (var address in addresses)
-        {
-            if (_options.Refusal(address) is { } kind)
-            {
-                throw new UnreachableAddressException((literal is null ? $"{host} resolves to {address}, {kind}," : $"{address} is {kind},") +
-                    $" which {UrlSourceOptions.NetworksSetting} does not allow.", refused: true);
-            }
-        }
-        Exception? last = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException error)
-            {
-                socket.Dispose();
-                last = error;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-        throw last!;
-    }
+    private ValueTask<Stream> ConnectCheckedAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        CheckedConnections.ConnectAsync(context, _options.Refusal, UrlSourceOptions.NetworksSetting, cancellationToken);
 
     /// <summary>The URL as errors show it: no user information (a password, often), query or fragment (a token, often).</summary>
     internal static string Display(Uri uri) => uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
 
-    private static T? FindInner<T>(Exception error) where T : Exception
-    {
-        for (Exception? inner = error; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is T found)
-            {
-                return found;
-            }
-        }
-        return null;
-    }
-
     public void Dispose() => _http.Dispose();
-
-    /// <summary>A connection not tried: the name does not resolve, or the address rule <see cref="Refused"/> it. The message says which, and is safe to show.</summary>
-    private sealed class UnreachableAddressException(string message, bool refused) : Exception(message)
-    {
-        public bool Refused { get; } = refused;
-    }
 
     private sealed class ResponseOwner(HttpResponseMessage response) : IAsyncDisposable
     {
