@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using McVSphere.Sdk.Net;
 using Microsoft.Extensions.Configuration;
 
@@ -27,11 +26,8 @@ internal sealed record UrlSourceOptions(IReadOnlyList<string> Hosts, IReadOnlyLi
                 : throw new InvalidOperationException(
                     $"{HostsSetting} lists '{entry}', which is not a host pattern; write host names or addresses without scheme, port or path, e.g. downloads.example.com, *.example.com or *.");
         }).ToArray();
-        // A range with bits set past its prefix (10.1.2.3/8) is refused: it is a typo for an address or for another range.
         var networks = Entries(configuration[NetworksSetting]).Select(entry =>
-            IPNetwork.TryParse(entry, out var network) && IPAddress.TryParse(entry.Split('/')[0].Trim('[', ']'), out var written) && written.Equals(network.BaseAddress)
-                ? network
-            : !entry.Contains('/') && IPAddress.TryParse(entry.Trim('[', ']'), out var address) ? new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128)
+            AddressRules.TryParseNetwork(entry, out var network) ? network
             : throw new InvalidOperationException(
                 $"{NetworksSetting} lists '{entry}', which is not an address or CIDR range (with no bits set past its prefix), e.g. 10.20.0.0/16, 192.168.1.5 or fd00:1::/64.")).ToArray();
         return new UrlSourceOptions(hosts, networks);

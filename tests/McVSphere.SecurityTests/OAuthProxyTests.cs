@@ -38,6 +38,30 @@ public sealed class OAuthProxyTests(ProxyOAuthHost host) : IClassFixture<ProxyOA
     }
 
     [Fact]
+    public async Task A_client_known_by_its_metadata_document_logs_in_without_registering_and_a_false_document_is_refused()
+    {
+        var document = host.Documents.Url("/mcp-client.json");
+        host.Documents.Serve(document.AbsolutePath, JsonSerializer.Serialize(new
+        {
+            client_id = document.AbsoluteUri,
+            client_name = "metadata document client",
+            redirect_uris = new[] { "http://127.0.0.1:7777/callback" },
+            token_endpoint_auth_method = "none",
+        }));
+        var other = host.Documents.Url("/other-client.json");
+        host.Documents.Serve(other.AbsolutePath, JsonSerializer.Serialize(new { client_id = document.AbsoluteUri, redirect_uris = new[] { "http://127.0.0.1:7777/callback" } }));
+        var tokens = new RecordingTokenCache();
+
+        await using var client = await ConnectAsync("alice", tokens, document);
+        using var falseDocument = await Http.GetAsync(AuthorizeUrl(other.AbsoluteUri, "http://127.0.0.1:7777/callback", "v-0123456789012345678901234567890123456789"));
+
+        Assert.Contains("level_vm_lifecycle", (await client.ListToolsAsync()).Select(t => t.Name));
+        Assert.Equal(document.AbsoluteUri, tokens.Last!.ClientId);
+        Assert.Equal(HttpStatusCode.BadRequest, falseDocument.StatusCode);
+        Assert.Contains("not its own URL", WebUtility.HtmlDecode(await falseDocument.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task A_refresh_token_gets_a_new_access_token_that_works_and_a_reader_sees_reader_tools()
     {
         var tokens = new RecordingTokenCache();
@@ -198,7 +222,7 @@ public sealed class OAuthProxyTests(ProxyOAuthHost host) : IClassFixture<ProxyOA
         Assert.Equal(HttpStatusCode.Unauthorized, inactive.StatusCode);
     }
 
-    private async Task<McpClient> ConnectAsync(string login, RecordingTokenCache tokens)
+    private async Task<McpClient> ConnectAsync(string login, RecordingTokenCache tokens, Uri? clientMetadataDocument = null)
     {
         var browser = new ScriptedBrowser();
         var transport = new HttpClientTransport(new HttpClientTransportOptions
@@ -208,6 +232,7 @@ public sealed class OAuthProxyTests(ProxyOAuthHost host) : IClassFixture<ProxyOA
             OAuth = new ClientOAuthOptions
             {
                 RedirectUri = new Uri("http://127.0.0.1:7777/callback"),
+                ClientMetadataDocumentUri = clientMetadataDocument,
                 DynamicClientRegistration = new DynamicClientRegistrationOptions { ClientName = "McVSphere proxy tests" },
                 TokenCache = tokens,
                 AuthorizationCallbackHandler = async (authorization, _) =>

@@ -37,6 +37,7 @@ public static class HostSettings
     public static readonly SettingDefinition OAuthBaseUrl = new("OAUTH_BASE_URL", "OAuth", "Public URL of this server as clients reach it, e.g. https://mcp.example.com; the protected resource is <OAUTH_BASE_URL>/mcp. Required with OAuth.");
     public static readonly SettingDefinition OAuthClientId = new("OAUTH_CLIENT_ID", "OAuth", "Client id registered for McVSphere at the provider; accepted as a token audience (Keycloak, Authentik and Okta put it in aud). With OAUTH_CLIENT_SECRET: proxy mode.");
     public static readonly SettingDefinition OAuthClientSecret = new("OAUTH_CLIENT_SECRET", "OAuth", "Secret of the confidential client OAUTH_CLIENT_ID, whose redirect URI at the provider is <OAUTH_BASE_URL>/auth/callback. With both set the server is an OAuth proxy, as mcvsphere was: it serves authorization-server metadata, dynamic client registration, /authorize, /auth/callback and /token to MCP clients, and relays their logins to the provider. It also verifies HS256 provider tokens and introspects opaque ones. The same on every instance. Never logged.", IsSecret: true);
+    public static readonly SettingDefinition OAuthClientMetadataNetworks = new("MCVSPHERE_CLIENT_METADATA_ALLOW_NETWORKS", "OAuth", "Proxy mode serves MCP clients whose client_id is the https URL of their client ID metadata document, which it fetches (64 KiB at most, no redirects, kept 5 minutes). Such URLs are reached at public addresses only; this lists addresses or CIDR ranges that may be reached all the same, e.g. 10.20.0.0/16. Unset: only public addresses.");
     public static readonly SettingDefinition OAuthAudience = new("OAUTH_AUDIENCE", "OAuth", "Comma-separated audiences a token must name one of.", "<OAUTH_BASE_URL>/mcp, and OAUTH_CLIENT_ID when set");
     public static readonly SettingDefinition OAuthGroupsClaim = new("OAUTH_GROUPS_CLAIM", "OAuth", "Token claim that lists the caller's groups, e.g. groups, roles, or a namespaced claim such as https://example.com/groups.", "groups");
     public static readonly SettingDefinition OAuthScopes = new("OAUTH_SCOPES", "OAuth", "Space-separated scopes advertised to MCP clients in the protected-resource metadata.", "openid profile email groups");
@@ -78,7 +79,7 @@ public static class HostSettings
         VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint, VCenterConnectTimeout, VCenterRequestTimeout, VCenterTaskTimeout,
         VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork, PageSize,
         Transport, HttpHost, HttpPort, HttpStateless, RequestStateSecret, StdioDrainTimeout,
-        OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthClientSecret, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
+        OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthClientSecret, OAuthClientMetadataNetworks, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
         RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, MaxLongCallsPerCaller, MaxSessionsPerCaller, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,
         ToolMode, LogLevel, PluginDirectory, EnabledPlugins,
         FileRoot,

@@ -62,7 +62,9 @@ public sealed partial class McVSphereOptionsReader
             Get(HostSettings.OAuthIssuerUrl)!, resource, audiences,
             Get(HostSettings.OAuthGroupsClaim) ?? HostSettings.OAuthGroupsClaim.Default!,
             (Get(HostSettings.OAuthScopes) ?? HostSettings.OAuthScopes.Default!).Split(' ', StringSplitOptions.RemoveEmptyEntries),
-            clientId is not null && secret is not null ? new OAuthProxySettings(clientId, secret, baseUrl.AbsoluteUri.TrimEnd('/')) : null);
+            clientId is not null && secret is not null
+                ? new OAuthProxySettings(clientId, secret, baseUrl.AbsoluteUri.TrimEnd('/'), ReadNetworks(HostSettings.OAuthClientMetadataNetworks))
+                : null);
     }
 
     private Uri? ReadHttpUrl(SettingDefinition setting, string what)
@@ -135,6 +137,23 @@ public sealed partial class McVSphereOptionsReader
             }
         }
         return new DnsRebindingSettings(hosts, origins);
+    }
+
+    private IReadOnlyList<System.Net.IPNetwork> ReadNetworks(SettingDefinition setting)
+    {
+        var networks = new List<System.Net.IPNetwork>();
+        foreach (var entry in SplitList(Get(setting) ?? ""))
+        {
+            if (McVSphere.Sdk.Net.AddressRules.TryParseNetwork(entry, out var network))
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                Problem(setting, $"lists '{entry}', which is not an address or CIDR range (with no bits set past its prefix), e.g. 10.20.0.0/16 or 192.168.1.5.");
+            }
+        }
+        return networks;
     }
 
     private static IReadOnlyList<string> SplitList(string text) =>

@@ -92,6 +92,7 @@ public static class OAuthServiceCollectionExtensions
         services.AddSingleton(oauth);
         services.AddSingleton(proxy);
         services.AddSingleton<ProxySealer>();
+        services.AddSingleton<ClientMetadataDocuments>();
         services.AddSingleton<ClientRegistrations>();
         services.AddSingleton<ProviderClient>();
         services.AddSingleton<OpaqueTokens>();

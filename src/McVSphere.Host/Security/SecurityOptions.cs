@@ -49,7 +49,8 @@ public sealed record OAuthSettings(string Issuer, Uri ResourceUrl, IReadOnlyList
 /// <param name="ClientId">OAUTH_CLIENT_ID.</param>
 /// <param name="ClientSecret">OAUTH_CLIENT_SECRET. Never logged.</param>
 /// <param name="Issuer">This server as an authorization server: OAUTH_BASE_URL without a trailing slash, its metadata's issuer.</param>
-public sealed record OAuthProxySettings(string ClientId, string ClientSecret, string Issuer)
+/// <param name="ClientMetadataNetworks">Non-public networks client ID metadata documents may be fetched from.</param>
+public sealed record OAuthProxySettings(string ClientId, string ClientSecret, string Issuer, IReadOnlyList<System.Net.IPNetwork>? ClientMetadataNetworks = null)
 {
     /// <summary>The redirect URI registered at the provider.</summary>
     public Uri CallbackUrl => Endpoint("/auth/callback");

@@ -113,6 +113,25 @@ public static class AddressRules
         return NonPublicKind(judged) is { } kind && !allowedNetworks.Any(network => network.Contains(judged) || network.Contains(address)) ? kind : null;
     }
 
+    /// <summary>
+    /// Reads an address (a range of one) or a CIDR range. A range with bits set past its prefix (10.1.2.3/8) is refused:
+    /// it is a typo for an address or for another range.
+    /// </summary>
+    public static bool TryParseNetwork(string entry, out IPNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (IPNetwork.TryParse(entry, out network) && IPAddress.TryParse(entry.Split('/')[0].Trim('[', ']'), out var written) && written.Equals(network.BaseAddress))
+        {
+            return true;
+        }
+        if (!entry.Contains('/') && IPAddress.TryParse(entry.Trim('[', ']'), out var address))
+        {
+            network = new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>The IPv4 address an IPv6 address stands for, if any (::ffff:a.b.c.d, 64:ff9b::a.b.c.d, 2002:aabb:ccdd::), else the address itself.</summary>
     private static IPAddress Embedded(IPAddress address)
     {

@@ -105,7 +105,7 @@ public class OAuthHost : IAsyncLifetime
             .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_host is not null)
         {
@@ -119,10 +119,35 @@ public class OAuthHost : IAsyncLifetime
     }
 }
 
-/// <summary>An <see cref="OAuthHost"/> in proxy mode, as mcvsphere's OAuth deployment runs.</summary>
+/// <summary>
+/// An <see cref="OAuthHost"/> in proxy mode, as mcvsphere's OAuth deployment runs.
 /// Origins are limited to one that is not the provider's, so that the provider's form_post to the callback passes only
-/// because the callback is exempt from the Origin check.
-public sealed class ProxyOAuthHost() : OAuthHost(new Dictionary<string, string?> { [HostSettings.AllowedOrigins.Name] = "https://app.example.com" }, proxyMode: true);
+/// because the callback is exempt from the Origin check. Client ID metadata documents come from <see cref="Documents"/>
+/// on loopback, which the host trusts and may reach.
+/// </summary>
+public sealed class ProxyOAuthHost : OAuthHost
+{
+    public ProxyOAuthHost()
+        : this(new TlsDocumentServer())
+    {
+    }
+
+    private ProxyOAuthHost(TlsDocumentServer documents)
+        : base(new Dictionary<string, string?>
+        {
+            [HostSettings.AllowedOrigins.Name] = "https://app.example.com",
+            [HostSettings.OAuthClientMetadataNetworks.Name] = "127.0.0.0/8",
+            ["SSL_CERT_FILE"] = documents.CertificateFile,
+        }, proxyMode: true) => Documents = documents;
+
+    internal TlsDocumentServer Documents { get; }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Documents.Dispose();
+    }
+}
 
 /// <summary>An <see cref="OAuthHost"/> serving compact mode (one tool per family).</summary>
 public sealed class CompactOAuthHost() : OAuthHost(new Dictionary<string, string?> { [HostSettings.ToolMode.Name] = "compact" });

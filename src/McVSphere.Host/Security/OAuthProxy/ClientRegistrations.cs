@@ -30,8 +30,11 @@ public sealed record ClientRegistration(
     public static bool IsLoopback(Uri uri) => uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 }
 
-/// <summary>Registers MCP clients (RFC 7591) and recognizes them again, on any instance that has OAUTH_CLIENT_SECRET.</summary>
-public sealed class ClientRegistrations(ProxySealer sealer, OAuthProxySettings proxy, TimeProvider time)
+/// <summary>
+/// Registers MCP clients (RFC 7591) and recognizes them again, on any instance that has OAUTH_CLIENT_SECRET; a client
+/// whose id is the URL of its metadata document needs no registration (<see cref="ClientMetadataDocuments"/>).
+/// </summary>
+public sealed class ClientRegistrations(ProxySealer sealer, ClientMetadataDocuments documents, OAuthProxySettings proxy, TimeProvider time)
 {
     private const string Purpose = "client registration";
     private const string IdPrefix = "mcv_";
@@ -69,21 +72,22 @@ public sealed class ClientRegistrations(ProxySealer sealer, OAuthProxySettings p
         return (clientId, registration.IsPublic ? null : SecretOf(clientId), registration);
     }
 
-    /// <summary>The registration a client id carries, or why it is not one.</summary>
-    public ClientRegistration? Find(string? clientId, out string? problem)
+    /// <summary>The registration a client id carries or its metadata document describes, or why there is none.</summary>
+    public async Task<(ClientRegistration? Registration, string? Problem)> FindAsync(string? clientId, CancellationToken cancellationToken)
     {
+        if (clientId is not null && ClientMetadataDocuments.IsDocumentUrl(clientId))
+        {
+            var (described, documentProblem) = await documents.FindAsync(clientId, cancellationToken);
+            return (described, documentProblem is null ? null : $"client_id {clientId}: {documentProblem}");
+        }
         if (clientId is null || !clientId.StartsWith(IdPrefix, StringComparison.Ordinal))
         {
-            problem = $"client_id '{Shorten(clientId)}' was not registered here: register at {proxy.Endpoint("/register")} first";
-            return null;
+            return (null, $"client_id '{Shorten(clientId)}' was not registered here: register at {proxy.Endpoint("/register")} first, " +
+                "or use the https URL of a client ID metadata document");
         }
-        if (!sealer.TryOpen<ClientRegistration>(Purpose, clientId[IdPrefix.Length..], out var registration, out var why))
-        {
-            problem = $"client_id '{Shorten(clientId)}' is not valid: {why}; register again at {proxy.Endpoint("/register")}";
-            return null;
-        }
-        problem = null;
-        return registration;
+        return sealer.TryOpen<ClientRegistration>(Purpose, clientId[IdPrefix.Length..], out var registration, out var why)
+            ? (registration, null)
+            : (null, $"client_id '{Shorten(clientId)}' is not valid: {why}; register again at {proxy.Endpoint("/register")}");
     }
 
     /// <summary>Whether <paramref name="secret"/> is the one issued with <paramref name="clientId"/>.</summary>
@@ -93,7 +97,7 @@ public sealed class ClientRegistrations(ProxySealer sealer, OAuthProxySettings p
     private string SecretOf(string clientId) => Convert.ToHexString(HMACSHA256.HashData(_secretKey, Encoding.UTF8.GetBytes(clientId))).ToLowerInvariant();
 
     /// <summary>https anywhere, http on loopback only, or a native app's private-use scheme (RFC 8252 7.1); never a fragment.</summary>
-    private static string? RedirectProblem(string uri)
+    internal static string? RedirectProblem(string uri)
     {
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
         {

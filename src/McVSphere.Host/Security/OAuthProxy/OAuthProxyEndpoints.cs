@@ -72,6 +72,7 @@ public sealed partial class OAuthProxyEndpoints(
         ["token_endpoint_auth_methods_supported"] = new JsonArray("none", "client_secret_post", "client_secret_basic"),
         ["code_challenge_methods_supported"] = new JsonArray("S256"),
         ["authorization_response_iss_parameter_supported"] = true,
+        ["client_id_metadata_document_supported"] = true,
     });
 
     private async Task<IResult> RegisterAsync(HttpContext context)
@@ -125,7 +126,7 @@ public sealed partial class OAuthProxyEndpoints(
     {
         var query = context.Request.Query;
         var clientId = query["client_id"].ToString();
-        var registration = clients.Find(clientId, out var clientProblem);
+        var (registration, clientProblem) = await clients.FindAsync(clientId, context.RequestAborted);
         if (registration is null)
         {
             return Page(HttpStatusCode.BadRequest, "Unknown client", $"This login was started by a client the server does not know: {clientProblem}.");
@@ -225,7 +226,7 @@ public sealed partial class OAuthProxyEndpoints(
         }
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var (clientId, secret) = ClientCredentials(context, form);
-        var registration = clients.Find(clientId, out var clientProblem);
+        var (registration, clientProblem) = await clients.FindAsync(clientId, context.RequestAborted);
         if (registration is null)
         {
             return OAuthError("invalid_client", clientProblem!, StatusCodes.Status401Unauthorized);
