@@ -62,6 +62,14 @@ public sealed class OAuthProxyTests(ProxyOAuthHost host) : IClassFixture<ProxyOA
     }
 
     [Fact]
+    public async Task Groups_the_provider_keeps_out_of_its_access_token_are_read_from_userinfo()
+    {
+        await using var client = await ConnectAsync("uma", new RecordingTokenCache());
+
+        Assert.Equal(["level_power_ops", "level_read_only"], (await client.ListToolsAsync()).Select(t => t.Name).Order());
+    }
+
+    [Fact]
     public async Task A_refresh_token_gets_a_new_access_token_that_works_and_a_reader_sees_reader_tools()
     {
         var tokens = new RecordingTokenCache();

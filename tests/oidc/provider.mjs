@@ -34,7 +34,10 @@ const people = {
   alice: ['vsphere-admins'],
   rita: ['vsphere-readers'],
   nora: ['staff'],
+  uma: ['vsphere-operators'],
 };
+// people whose groups are not in their access tokens, only in userinfo (as providers that keep tokens small do)
+const groupsOnlyInUserinfo = new Set(['uma']);
 
 const PROXY_SECRET = 'proxy-secret-of-the-mcvsphere-client-at-the-provider-0123456789';
 
@@ -94,7 +97,9 @@ server.listen(Number(port), '127.0.0.1', () => {
         },
       },
     },
-    extraTokenClaims: (_ctx, token) => ({ groups: token.accountId ? people[token.accountId] ?? [] : users[token.clientId] ?? [] }),
+    extraTokenClaims: (_ctx, token) => (token.accountId
+      ? (groupsOnlyInUserinfo.has(token.accountId) ? {} : { groups: people[token.accountId] ?? [] })
+      : { groups: users[token.clientId] ?? [] }),
   });
   server.on('request', provider.callback());
   console.log(JSON.stringify({ issuer, signing_key: signingKey }));
