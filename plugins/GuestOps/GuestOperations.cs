@@ -41,21 +41,14 @@ public sealed class GuestOperations(IVSphereSession session, GuestCredentials cr
     /// <summary>Finds the VM (one lookup and one read) and resolves the guest credentials for it.</summary>
     public async Task<GuestVm> OpenAsync(string name, string? username, string? password, CancellationToken cancellationToken)
     {
-        var vm = await FindVmAsync(name, cancellationToken);
-        var auth = credentials.Resolve(vm.Name, username, password);
-        var content = await Client.Properties.RetrieveAsync(vm.Ref, Paths, cancellationToken);
-        return new GuestVm(vm, auth, content);
+        var vm = await VmFinder.FindAsync(Client, VSphereObjectKind.VirtualMachine, name, nameof(name), Paths, cancellationToken);
+        var auth = credentials.Resolve(vm.Inventory.Name, username, password);
+        return new GuestVm(vm.Inventory, auth, vm.Content);
     }
 
     /// <summary>Finds a VM by name or inventory path.</summary>
-    public async Task<InventoryObject> FindVmAsync(string name, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw ToolException.InvalidArgument(nameof(name), "name is required: give the name or inventory path of a VM.");
-        }
-        return await Client.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, name, cancellationToken);
-    }
+    public async Task<InventoryObject> FindVmAsync(string name, CancellationToken cancellationToken) =>
+        (await VmFinder.FindAsync(Client, VSphereObjectKind.VirtualMachine, name, nameof(name), [], cancellationToken)).Inventory;
 
     /// <summary>
     /// Runs a guest operation on <paramref name="vm"/>, turning its faults into tool errors about

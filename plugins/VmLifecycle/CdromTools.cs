@@ -29,7 +29,7 @@ public sealed class CdromTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         RequireIsoPath(iso_path);
-        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), [HomePath], cancellationToken)).RequireNotTemplate(nameof(vm_name));
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, [HomePath], cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var isoLocation = ParseIsoPath(iso_path, datastore, vm);
         var store = await session.Client.Lookup.FindAsync(VSphereObjectKind.Datastore, isoLocation.Datastore, cancellationToken);
         var devices = vm.Devices;
@@ -54,7 +54,7 @@ public sealed class CdromTools(IVSphereSession session)
         IProgress<ProgressNotificationValue> progress,
         CancellationToken cancellationToken)
     {
-        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var loaded = vm.Devices.OfType<VirtualCdrom>().Where(drive => drive.Backing is VirtualCdromIsoBackingInfo).ToArray();
         if (loaded.Length == 0)
         {

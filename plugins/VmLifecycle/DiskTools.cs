@@ -32,7 +32,7 @@ public sealed class DiskTools(IVSphereSession session)
         [Description("The VM's name or inventory path.")] string vm_name,
         CancellationToken cancellationToken)
     {
-        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, cancellationToken);
         var devices = vm.Devices;
         return new DiskList(vm.Name, Summaries(devices));
     }
@@ -45,7 +45,7 @@ public sealed class DiskTools(IVSphereSession session)
         [Description("The disk's label as vSphere shows it, e.g. \"Hard disk 1\" (list_disks shows them).")] string disk_label,
         CancellationToken cancellationToken)
     {
-        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), LayoutPaths, cancellationToken);
+        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, LayoutPaths, cancellationToken);
         var devices = vm.Devices;
         var disk = devices.FindByLabel<VirtualDisk>(vm.Name, disk_label, nameof(disk_label), Noun);
         var backing = disk.FlatBacking;
@@ -67,7 +67,7 @@ public sealed class DiskTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         RequireSize(size_gb, nameof(size_gb));
-        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var devices = vm.Devices;
         var store = string.IsNullOrWhiteSpace(datastore)
             ? null
@@ -112,7 +112,7 @@ public sealed class DiskTools(IVSphereSession session)
         [Description("Also delete the disk's file from the datastore (its data is lost). Default: keep the file.")] bool delete_file = false,
         CancellationToken cancellationToken = default)
     {
-        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var disk = vm.Devices.FindByLabel<VirtualDisk>(vm.Name, disk_label, nameof(disk_label), Noun);
         var after = await session.Client.ChangeDevicesAsync(vm, [VirtualDeviceConfigSpec.Remove(disk, destroyFile: delete_file)],
             progress, $"Removing {disk.Label()} from {vm.Name}", cancellationToken);
@@ -135,7 +135,7 @@ public sealed class DiskTools(IVSphereSession session)
         CancellationToken cancellationToken)
     {
         RequireSize(new_size_gb, nameof(new_size_gb));
-        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var devices = vm.Devices;
         var disk = devices.FindByLabel<VirtualDisk>(vm.Name, disk_label, nameof(disk_label), Noun);
         var currentBytes = CapacityBytes(disk);

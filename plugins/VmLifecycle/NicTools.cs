@@ -35,7 +35,7 @@ public sealed partial class NicTools(IVSphereSession session)
         [Description("The VM's name or inventory path.")] string vm_name,
         CancellationToken cancellationToken)
     {
-        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, cancellationToken);
         return new NicList(vm.Name, vm.PowerState, await DescribeAsync(vm.Devices, cancellationToken));
     }
 
@@ -47,7 +47,7 @@ public sealed partial class NicTools(IVSphereSession session)
         [Description("The adapter's label as vSphere shows it, e.g. \"Network adapter 1\" (list_nics shows them).")] string nic_label,
         CancellationToken cancellationToken)
     {
-        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), GuestNetPath, cancellationToken);
+        var vm = await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, GuestNetPath, cancellationToken);
         var nic = vm.Devices.FindByLabel<VirtualEthernetCard>(vm.Name, nic_label, nameof(nic_label), Noun);
         var guest = vm.Content.GetArray("guest.net").OfType<VimObject>().FirstOrDefault(net => net.GetInt32("deviceConfigId") == nic.Key);
         var backing = nic.Backing as VirtualEthernetCardDistributedVirtualPortBackingInfo;
@@ -73,7 +73,7 @@ public sealed partial class NicTools(IVSphereSession session)
         {
             throw ToolException.InvalidArgument(nameof(nic_type), $"nic_type '{nic_type}' is not an adapter type add_nic creates.", NewCardByType.Keys.ToArray());
         }
-        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var backing = await BackingForAsync(network, nameof(network), cancellationToken);
         var devices = vm.Devices;
         var card = newCard() with
@@ -101,7 +101,7 @@ public sealed partial class NicTools(IVSphereSession session)
         IProgress<ProgressNotificationValue> progress,
         CancellationToken cancellationToken)
     {
-        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var nic = vm.Devices.FindByLabel<VirtualEthernetCard>(vm.Name, nic_label, nameof(nic_label), Noun);
         var after = await session.Client.ChangeDevicesAsync(vm, [VirtualDeviceConfigSpec.Remove(nic)], progress,
             $"Removing {nic.Label()} from {vm.Name}", cancellationToken);
@@ -123,7 +123,7 @@ public sealed partial class NicTools(IVSphereSession session)
         IProgress<ProgressNotificationValue> progress,
         CancellationToken cancellationToken)
     {
-        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var nic = vm.Devices.FindByLabel<VirtualEthernetCard>(vm.Name, nic_label, nameof(nic_label), Noun);
         var backing = await BackingForAsync(new_network, nameof(new_network), cancellationToken);
         return await EditAsync(vm, nic, nic with { Backing = backing }, progress, $"Moving {nic.Label()} of {vm.Name} to {new_network}", cancellationToken);
@@ -140,7 +140,7 @@ public sealed partial class NicTools(IVSphereSession session)
         [Description("true to connect (default), false to disconnect.")] bool connected = true,
         CancellationToken cancellationToken = default)
     {
-        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var nic = vm.Devices.FindByLabel<VirtualEthernetCard>(vm.Name, nic_label, nameof(nic_label), Noun);
         var connection = (nic.Connectable ?? new VirtualDeviceConnectInfo { AllowGuestControl = true }) with
         {
@@ -164,7 +164,7 @@ public sealed partial class NicTools(IVSphereSession session)
         CancellationToken cancellationToken)
     {
         var mac = ParseStaticMac(mac_address);
-        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken)).RequireNotTemplate(nameof(vm_name));
+        var vm = (await session.Client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Devices, cancellationToken)).RequireNotTemplate(nameof(vm_name));
         var devices = vm.Devices;
         var nic = devices.FindByLabel<VirtualEthernetCard>(vm.Name, nic_label, nameof(nic_label), Noun);
         if (devices.OfType<VirtualEthernetCard>().FirstOrDefault(other => other.Key != nic.Key && string.Equals(other.MacAddress, mac, StringComparison.OrdinalIgnoreCase)) is { } owner)

@@ -129,7 +129,7 @@ public sealed class PlacementTools(IVSphereSession session)
         }
 
         var client = session.Client;
-        var finding = client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        var finding = client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Placement | VmReads.Devices, cancellationToken);
         var reading = VmPlacement.ReadAsync(session, cancellationToken);
         await Task.WhenAll(finding, reading);
         var (vm, placement) = ((await finding).RequireNotTemplate(nameof(vm_name)), await reading);
@@ -173,7 +173,7 @@ public sealed class PlacementTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var finding = client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        var finding = client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Placement | VmReads.Devices, cancellationToken);
         var findingFolder = FolderTools.FindVmFolderAsync(client, folder_path, nameof(folder_path), cancellationToken);
         await Task.WhenAll(finding, findingFolder);
         var (vm, folder) = (await finding, await findingFolder);
@@ -198,7 +198,7 @@ public sealed class PlacementTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var finding = client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        var finding = client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Placement | VmReads.Devices, cancellationToken);
         var reading = VmPlacement.ReadAsync(session, cancellationToken);
         await Task.WhenAll(finding, reading);
         var (vm, pool) = ((await finding).RequireNotTemplate(nameof(vm_name)), (await reading).FindPool(pool_name, nameof(pool_name)));
@@ -229,7 +229,7 @@ public sealed class PlacementTools(IVSphereSession session)
         {
             throw ToolException.InvalidArgument("target_datastore", "target_datastore is required: give the name of a datastore.");
         }
-        var finding = session.Client.FindVmAsync(vmName, "vm_name", cancellationToken);
+        var finding = session.Client.FindVmAsync(vmName, "vm_name", VmReads.Placement | VmReads.Devices, cancellationToken);
         var reading = VmPlacement.ReadAsync(session, cancellationToken);
         await Task.WhenAll(finding, reading);
         var placement = await reading;

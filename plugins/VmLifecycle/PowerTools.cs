@@ -145,7 +145,7 @@ public sealed class PowerTools(IVSphereSession session)
     }
 
     private async Task<LocatedVm> FindVmAsync(string name, CancellationToken cancellationToken) =>
-        (await session.Client.FindVmAsync(name, nameof(name), cancellationToken)).RequireNotTemplate(nameof(name));
+        (await session.Client.FindVmAsync(name, nameof(name), VmReads.State, cancellationToken)).RequireNotTemplate(nameof(name));
 
     private async Task<PowerResult> ReadBackAsync(LocatedVm vm, string message, CancellationToken cancellationToken)
     {

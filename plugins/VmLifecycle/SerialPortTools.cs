@@ -32,7 +32,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         [Description("The VM's name or inventory path.")] string name,
         CancellationToken cancellationToken)
     {
-        var vm = await session.Client.FindVmAsync(name, nameof(name), cancellationToken);
+        var vm = await session.Client.FindVmAsync(name, nameof(name), VmReads.Devices | VmReads.Placement, cancellationToken);
         var ports = await DescribeAsync(vm, vm.Devices, cancellationToken);
         return new SerialPortStatus(vm.Name, vm.PowerState, ports.Any(port => port.Backing == "network"), ports);
     }
@@ -57,7 +57,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         {
             throw ToolException.InvalidArgument(nameof(port), $"port must be a TCP port from 1 to 65535; got {port}.");
         }
-        var vm = (await session.Client.FindVmAsync(name, nameof(name), cancellationToken)).RequireNotTemplate(nameof(name));
+        var vm = (await session.Client.FindVmAsync(name, nameof(name), VmReads.Devices | VmReads.Placement, cancellationToken)).RequireNotTemplate(nameof(name));
         RequirePoweredOff(vm, "configure serial ports");
         var devices = vm.Devices;
         var existing = NetworkPorts(devices).FirstOrDefault();
@@ -91,7 +91,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         [Description("true to connect (default), false to disconnect.")] bool connected = true,
         CancellationToken cancellationToken = default)
     {
-        var vm = (await session.Client.FindVmAsync(name, nameof(name), cancellationToken)).RequireNotTemplate(nameof(name));
+        var vm = (await session.Client.FindVmAsync(name, nameof(name), VmReads.Devices | VmReads.Placement, cancellationToken)).RequireNotTemplate(nameof(name));
         var serialPort = RequireNetworkPort(vm);
         var connection = ConnectionOf(serialPort) with { StartConnected = connected, Connected = connected && vm.IsPoweredOn };
         var after = await ChangeConnectionAsync(vm, serialPort, vm.ChangeVersion, connection, progress, cancellationToken);
@@ -107,7 +107,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         IProgress<ProgressNotificationValue> progress,
         CancellationToken cancellationToken)
     {
-        var vm = (await session.Client.FindVmAsync(name, nameof(name), cancellationToken)).RequireNotTemplate(nameof(name));
+        var vm = (await session.Client.FindVmAsync(name, nameof(name), VmReads.Devices | VmReads.Placement, cancellationToken)).RequireNotTemplate(nameof(name));
         var serialPort = RequireNetworkPort(vm);
         if (!vm.IsPoweredOn)
         {
@@ -130,7 +130,7 @@ public sealed class SerialPortTools(IVSphereSession session)
         IProgress<ProgressNotificationValue> progress,
         CancellationToken cancellationToken)
     {
-        var vm = (await session.Client.FindVmAsync(name, nameof(name), cancellationToken)).RequireNotTemplate(nameof(name));
+        var vm = (await session.Client.FindVmAsync(name, nameof(name), VmReads.Devices | VmReads.Placement, cancellationToken)).RequireNotTemplate(nameof(name));
         var devices = vm.Devices;
         if (NetworkPorts(devices).FirstOrDefault() is not { } serialPort)
         {

@@ -27,7 +27,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         [Description(VmDescription)] string name,
         CancellationToken cancellationToken = default)
     {
-        var vm = await session.Client.FindVmAsync(name, nameof(name), cancellationToken);
+        var vm = await session.Client.FindVmAsync(name, nameof(name), VmReads.Snapshots, cancellationToken);
         return SnapshotList.From(vm.Name, vm.Snapshots);
     }
 
@@ -50,7 +50,7 @@ public sealed class SnapshotTools(IVSphereSession session)
             throw ToolException.InvalidArgument(nameof(snapshot_name), "snapshot_name is required and must not be blank.");
         }
         var client = session.Client;
-        var vm = (await client.FindVmAsync(name, nameof(name), cancellationToken)).RequireNotTemplate(nameof(name));
+        var vm = (await client.FindVmAsync(name, nameof(name), VmReads.Snapshots, cancellationToken)).RequireNotTemplate(nameof(name));
         var snapshot = await client.CreateSnapshotAsync(vm.Ref, snapshot_name, description ?? "", memory && vm.IsPoweredOn, quiesce,
             progress.ForVSphereTask($"Snapshotting {vm.Name}"), cancellationToken);
         var tree = await ReadTreeAsync(vm, cancellationToken);
@@ -70,7 +70,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var vm = await client.FindVmAsync(name, nameof(name), cancellationToken);
+        var vm = await client.FindVmAsync(name, nameof(name), VmReads.Snapshots, cancellationToken);
         var snapshot = SnapshotList.From(vm.Name, vm.Snapshots).Resolve(snapshot_name, nameof(snapshot_name));
         await client.RevertToSnapshotAsync(snapshot.Snapshot, progress: progress.ForVSphereTask($"Reverting {vm.Name} to {snapshot.Name}"),
             cancellationToken: cancellationToken);
@@ -87,7 +87,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var vm = await client.FindVmAsync(name, nameof(name), cancellationToken);
+        var vm = await client.FindVmAsync(name, nameof(name), VmReads.Snapshots, cancellationToken);
         if (vm.Snapshots?.CurrentSnapshot is null)
         {
             throw ToolException.Refused($"'{vm.Name}' has no current snapshot to revert to; create_snapshot takes one.", nameof(name));
@@ -109,7 +109,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var vm = await client.FindVmAsync(name, nameof(name), cancellationToken);
+        var vm = await client.FindVmAsync(name, nameof(name), VmReads.Snapshots, cancellationToken);
         var before = SnapshotList.From(vm.Name, vm.Snapshots);
         var snapshot = before.Resolve(snapshot_name, nameof(snapshot_name));
         await client.RemoveSnapshotAsync(snapshot.Snapshot, remove_children,
@@ -127,7 +127,7 @@ public sealed class SnapshotTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var vm = await client.FindVmAsync(name, nameof(name), cancellationToken);
+        var vm = await client.FindVmAsync(name, nameof(name), VmReads.Snapshots, cancellationToken);
         var before = SnapshotList.From(vm.Name, vm.Snapshots);
         if (before.Count == 0)
         {
@@ -158,7 +158,7 @@ public sealed class SnapshotTools(IVSphereSession session)
             throw ToolException.InvalidArgument(nameof(new_name), "new_name must not be blank; leave it out to keep the name.");
         }
         var client = session.Client;
-        var vm = await client.FindVmAsync(name, nameof(name), cancellationToken);
+        var vm = await client.FindVmAsync(name, nameof(name), VmReads.Snapshots, cancellationToken);
         var snapshot = SnapshotList.From(vm.Name, vm.Snapshots).Resolve(snapshot_name, nameof(snapshot_name));
         var previousName = snapshot.Name;
         if ((new_name ?? snapshot.Name) == snapshot.Name && (new_description ?? snapshot.Description) == snapshot.Description)

@@ -23,7 +23,7 @@ public sealed class TemplateTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var vm = await client.FindVmAsync(vm_name, nameof(vm_name), cancellationToken);
+        var vm = await client.FindVmAsync(vm_name, nameof(vm_name), VmReads.Placement, cancellationToken);
         if (vm.IsTemplate)
         {
             return await ReadBackAsync(vm, $"'{vm.Name}' is already a template; nothing was changed.", alreadyInState: true, cancellationToken);
@@ -50,7 +50,7 @@ public sealed class TemplateTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var template = await client.FindVmAsync(template_name, nameof(template_name), cancellationToken);
+        var template = await client.FindVmAsync(template_name, nameof(template_name), VmReads.Placement, cancellationToken);
         if (!template.IsTemplate)
         {
             return await ReadBackAsync(template, $"'{template.Name}' is already a VM; nothing was changed.", alreadyInState: true, cancellationToken);
@@ -84,7 +84,7 @@ public sealed class TemplateTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         VmLocator.RequireName(new_vm_name, nameof(new_vm_name));
-        var template = await session.Client.FindTemplateAsync(template_name, nameof(template_name), cancellationToken);
+        var template = await session.Client.FindTemplateAsync(template_name, nameof(template_name), VmReads.Placement, cancellationToken);
         return await VmCloning.CloneAsync(session, template, new_vm_name, nameof(new_vm_name), new CloneFolder(folder, nameof(folder), DatacenterFolder: true),
             datastore, host_name, power_on, progress, timeout_s, cancellationToken);
     }

@@ -130,7 +130,7 @@ public sealed class VmTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         VmLocator.RequireName(new_name, nameof(new_name));
-        var source = await session.Client.FindVmAsync(template_name, nameof(template_name), cancellationToken);
+        var source = await session.Client.FindVmAsync(template_name, nameof(template_name), VmReads.Placement, cancellationToken);
         return await VmCloning.CloneAsync(session, source, new_name, nameof(new_name), CloneFolder.OfSource, datastore ?? session.Defaults.Datastore,
             host_name, power_on, progress, timeout_s, cancellationToken);
     }
@@ -147,7 +147,7 @@ public sealed class VmTools(IVSphereSession session)
         CancellationToken cancellationToken = default)
     {
         var client = session.Client;
-        var vm = await client.FindVmAsync(name, nameof(name), cancellationToken);
+        var vm = await client.FindVmAsync(name, nameof(name), VmReads.Devices | VmReads.Placement, cancellationToken);
         if (vm.IsPoweredOn)
         {
             if (!force)
@@ -193,7 +193,7 @@ public sealed class VmTools(IVSphereSession session)
         }
 
         var client = session.Client;
-        var vm = (await client.FindVmAsync(name, nameof(name), ["config.hardware.numCPU", "config.hardware.memoryMB", "config.annotation"],
+        var vm = (await client.FindVmAsync(name, nameof(name), VmReads.Devices | VmReads.Placement, ["config.hardware.numCPU", "config.hardware.memoryMB", "config.annotation"],
             cancellationToken)).RequireNotTemplate(nameof(name));
         var changes = new List<string>();
         var spec = new VirtualMachineConfigSpec { ChangeVersion = vm.ChangeVersion };
@@ -233,7 +233,7 @@ public sealed class VmTools(IVSphereSession session)
     {
         VmLocator.RequireName(new_name, nameof(new_name));
         var client = session.Client;
-        var vm = await client.FindVmAsync(name, nameof(name), cancellationToken);
+        var vm = await client.FindVmAsync(name, nameof(name), VmReads.Devices | VmReads.Placement, cancellationToken);
         if (vm.Name == new_name)
         {
             return new RenamedVm(vm.Name, await VmSummary.ReadAsync(client, vm.Ref, cancellationToken), AlreadyInState: true);

@@ -1,0 +1,46 @@
+using McVSphere.Sdk.Errors;
+using McVSphere.VSphere;
+using McVSphere.VSphere.Lookup;
+using McVSphere.VSphere.Properties;
+using McVSphere.VSphere.Vim;
+
+namespace McVSphere.Sdk.Session;
+
+/// <summary>A VM or template a tool named, with the properties the tool asked for.</summary>
+/// <param name="Inventory">The VM as the lookup found it: reference, name and inventory path.</param>
+/// <param name="Content">The properties read with it; empty when none were asked for.</param>
+public sealed record FoundVm(InventoryObject Inventory, ObjectContent Content);
+
+/// <summary>
+/// The one way a tool finds the VM or template it was given, for every plugin: the client's lookup (exact name, unique
+/// case-insensitive name, inventory path or its end; closest names when none matches, paths when several do), then
+/// one read of exactly the properties the tool needs, nothing more.
+/// </summary>
+public static class VmFinder
+{
+    /// <summary>Finds a VM (or template) by name or inventory path and reads <paramref name="paths"/> of it.</summary>
+    /// <param name="client">The vSphere client.</param>
+    /// <param name="kind"><see cref="VSphereObjectKind.VirtualMachine"/> (templates too) or <see cref="VSphereObjectKind.Template"/> (templates only).</param>
+    /// <param name="name">The tool's argument value.</param>
+    /// <param name="argument">The tool argument that named it, for errors.</param>
+    /// <param name="paths">The properties the tool needs; none for the reference, name and path only.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <exception cref="ToolException">The name is blank.</exception>
+    /// <exception cref="VSphereObjectNotFoundException">No VM has that name; the closest names are listed.</exception>
+    /// <exception cref="VSphereAmbiguousNameException">Several have that name; their paths are listed.</exception>
+    public static async Task<FoundVm> FindAsync(VSphereClient client, VSphereObjectKind kind, string? name, string argument, IReadOnlyList<string> paths,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(paths);
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw ToolException.InvalidArgument(argument, $"{argument} is required: give the name or inventory path of a {kind.DisplayName()}.");
+        }
+        var vm = await client.Lookup.FindAsync(kind, name, cancellationToken).ConfigureAwait(false);
+        var content = paths.Count == 0
+            ? new ObjectContent(vm.Ref, new Dictionary<string, VimValue>())
+            : await client.Properties.RetrieveAsync(vm.Ref, paths, cancellationToken).ConfigureAwait(false);
+        return new FoundVm(vm, content);
+    }
+}
