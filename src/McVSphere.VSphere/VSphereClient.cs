@@ -44,7 +44,9 @@ public sealed class VSphereClient : IAsyncDisposable
         Properties = new VSpherePropertyReader(_session, _soap, options.PropertyPageSize, loggerFactory.CreateLogger<VSpherePropertyReader>());
         _propertyWaiter = new PropertyWaiter(_session, _soap, Properties, options, loggerFactory.CreateLogger<PropertyWaiter>());
         _tasks = new TaskWaiter(_session, _soap, _propertyWaiter, options, loggerFactory.CreateLogger<TaskWaiter>());
-        Lookup = new InventoryLookup(Properties);
+        Lookup = new InventoryLookup(Properties, options.InventoryIndex
+            ? new InventoryIndex(_session, _soap, Properties, loggerFactory.CreateLogger<InventoryIndex>())
+            : null);
         _rest = new VapiRestClient(_http, options);
         Tagging = new TaggingClient(_rest);
     }
@@ -123,7 +125,18 @@ public sealed class VSphereClient : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(target);
         var argumentList = arguments?.ToArray();
-        return _session.RunAsync((_, token) => _soap.CallAsync(method, target, argumentList, token), cancellationToken);
+        return _session.RunAsync(async (_, token) =>
+        {
+            try
+            {
+                return await _soap.CallAsync(method, target, argumentList, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Any method may change the inventory (reads go through Properties): the index catches up before it answers.
+                Lookup.Index?.NoteWrite();
+            }
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -191,7 +204,20 @@ public sealed class VSphereClient : IAsyncDisposable
         IProgress<VSphereTaskProgress>? progress, TimeSpan? timeout, VmQuestionWatch? questions, CancellationToken cancellationToken)
     {
         var task = await StartTaskAsync(method, target, arguments, cancellationToken).ConfigureAwait(false);
-        return await _tasks.WaitAsync(task, progress, timeout, questions, cancellationToken).ConfigureAwait(false);
+        return await WaitAsync(task, progress, timeout, questions, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<VimValue?> WaitAsync(ManagedObjectReference task, IProgress<VSphereTaskProgress>? progress, TimeSpan? timeout,
+        VmQuestionWatch? questions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _tasks.WaitAsync(task, progress, timeout, questions, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Lookup.Index?.NoteWrite();
+        }
     }
 
     /// <summary>Waits for a task started earlier; see <see cref="InvokeTaskAsync"/>.</summary>
@@ -200,7 +226,7 @@ public sealed class VSphereClient : IAsyncDisposable
         IProgress<VSphereTaskProgress>? progress = null,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        _tasks.WaitAsync(task, progress, timeout, questions: null, cancellationToken);
+        WaitAsync(task, progress, timeout, questions: null, cancellationToken);
 
     /// <summary>
     /// Waits, without polling (WaitForUpdatesEx), until the property at <paramref name="path"/> of <paramref name="obj"/>
@@ -220,6 +246,10 @@ public sealed class VSphereClient : IAsyncDisposable
     /// <summary>Logs out (best effort) and releases the connection pool.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Lookup.Index is { } index)
+        {
+            await index.DisposeAsync().ConfigureAwait(false);
+        }
         await _rest.DisposeAsync().ConfigureAwait(false);
         await _session.DisposeAsync().ConfigureAwait(false);
         _http.Dispose();

@@ -54,6 +54,12 @@ public sealed class VSphereConnectionOptions
     /// <summary>The page size asked of RetrievePropertiesEx (the server may return fewer, or ignore it).</summary>
     public int PropertyPageSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Keep a live index of the inventory (<see cref="Lookup.InventoryIndex"/>) so that name lookups make no round trip
+    /// once it is filled: one PropertyCollector filter kept current with WaitForUpdatesEx, started on the first lookup.
+    /// </summary>
+    public bool InventoryIndex { get; set; }
+
     /// <summary>The server, user and TLS settings; never the password.</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,

@@ -19,6 +19,7 @@ public static class HostSettings
     public static readonly SettingDefinition VCenterCluster = new("VCENTER_CLUSTER", "vCenter", "Default cluster for tools that need one.", "the first cluster");
     public static readonly SettingDefinition VCenterDatastore = new("VCENTER_DATASTORE", "vCenter", "Default datastore for new VMs and disks.", "the datastore with most free space");
     public static readonly SettingDefinition VCenterNetwork = new("VCENTER_NETWORK", "vCenter", "Default network for new NICs.", "\"VM Network\", else the first network");
+    public static readonly SettingDefinition InventoryIndex = new("MCVSPHERE_INVENTORY_INDEX", "vCenter", "Keep a live index of the inventory (one PropertyCollector filter per vCenter session, kept current with WaitForUpdatesEx), so that finding a VM, host or datastore by name makes no round trip to vCenter. Lookups ask vCenter while it fills, for a moment after this server changes something, and for names it does not know.", "true");
     public static readonly SettingDefinition PageSize = new("MCVSPHERE_PAGE_SIZE", "vCenter", "Objects asked for per PropertyCollector page (RetrievePropertiesEx maxObjects), 1 to 10000. Bulk reads follow the pages to the end; vCenter may return fewer per page.", "1000");
 
     public static readonly SettingDefinition MaxLongCallsPerCaller = new("MCVSPHERE_MAX_LONG_CALLS", "Access control", "Long calls (tools that wait for a vSphere task, a guest or a transfer and report progress) one caller may run at once, 1 to 1000; past it a call is refused, naming the limit. A caller is a token's issuer and subject, or the local user without OAuth.", "8");
@@ -77,7 +78,7 @@ public static class HostSettings
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint, VCenterConnectTimeout, VCenterRequestTimeout, VCenterTaskTimeout,
-        VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork, PageSize,
+        VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork, PageSize, InventoryIndex,
         Transport, HttpHost, HttpPort, HttpStateless, RequestStateSecret, StdioDrainTimeout,
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthClientSecret, OAuthClientMetadataNetworks, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
         RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, MaxLongCallsPerCaller, MaxSessionsPerCaller, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,

@@ -27,6 +27,7 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
                 Get(HostSettings.VCenterDatacenter), Get(HostSettings.VCenterCluster),
                 Get(HostSettings.VCenterDatastore), Get(HostSettings.VCenterNetwork)),
             PageSize = ReadCount(HostSettings.PageSize, 1, 10000, "a page size; use a number of objects"),
+            InventoryIndex = ReadBool(HostSettings.InventoryIndex),
             MaxLongCallsPerCaller = ReadCount(HostSettings.MaxLongCallsPerCaller, 1, 1000, "a number of calls; use a number"),
             MaxSessionsPerCaller = ReadCount(HostSettings.MaxSessionsPerCaller, 1, 10000, "a number of sessions; use a number"),
             TimeLimits = new VCenterTimeLimits(

@@ -108,7 +108,7 @@ public static class McVSphereServer
         // (CancelTask, learning a task's outcome, logging out) below a container's 30 s stop grace period.
         services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         services.AddSingleton(options);
-        services.AddVSphereSession(vcenter with { PageSize = options.PageSize }, options.Defaults, isSimulator, options.TimeLimits);
+        services.AddVSphereSession(vcenter with { PageSize = options.PageSize, InventoryIndex = options.InventoryIndex }, options.Defaults, isSimulator, options.TimeLimits);
         services.AddMcVSphereAccessControl(options);
     }
 

@@ -43,5 +43,6 @@ public static class VSphereSessionServiceCollectionExtensions
         CaBundlePath = vcenter.CaBundlePath,
         Thumbprint = vcenter.Thumbprint,
         PropertyPageSize = vcenter.PageSize,
+        InventoryIndex = vcenter.InventoryIndex,
     };
 }

@@ -28,6 +28,7 @@ public static class VmFinder
     /// <exception cref="ToolException">The name is blank.</exception>
     /// <exception cref="VSphereObjectNotFoundException">No VM has that name; the closest names are listed.</exception>
     /// <exception cref="VSphereAmbiguousNameException">Several have that name; their paths are listed.</exception>
+    /// <remarks>A VM the inventory index names but vCenter no longer has is looked up again in vCenter, once.</remarks>
     public static async Task<FoundVm> FindAsync(VSphereClient client, VSphereObjectKind kind, string? name, string argument, IReadOnlyList<string> paths,
         CancellationToken cancellationToken)
     {
@@ -38,9 +39,20 @@ public static class VmFinder
             throw ToolException.InvalidArgument(argument, $"{argument} is required: give the name or inventory path of a {kind.DisplayName()}.");
         }
         var vm = await client.Lookup.FindAsync(kind, name, cancellationToken).ConfigureAwait(false);
-        var content = paths.Count == 0
+        try
+        {
+            return new FoundVm(vm, await ReadAsync(client, vm, paths, cancellationToken).ConfigureAwait(false));
+        }
+        catch (VimFaultException fault) when (fault.FaultType == VimFaultTypes.ManagedObjectNotFound && client.Lookup.Index is not null)
+        {
+            // The index named a VM deleted a moment ago (or replaced under the same name): ask vCenter itself, once.
+            vm = await client.Lookup.FindInVCenterAsync(kind, name, cancellationToken).ConfigureAwait(false);
+            return new FoundVm(vm, await ReadAsync(client, vm, paths, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    private static async Task<ObjectContent> ReadAsync(VSphereClient client, InventoryObject vm, IReadOnlyList<string> paths, CancellationToken cancellationToken) =>
+        paths.Count == 0
             ? new ObjectContent(vm.Ref, new Dictionary<string, VimValue>())
             : await client.Properties.RetrieveAsync(vm.Ref, paths, cancellationToken).ConfigureAwait(false);
-        return new FoundVm(vm, content);
-    }
 }

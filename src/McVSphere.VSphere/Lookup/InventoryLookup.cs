@@ -12,11 +12,18 @@ public sealed class InventoryLookup
     private static readonly string[] NameAndParent = ["name", "parent"];
 
     /// <summary>The types that can stand between the root folder and an object, and so make up its path.</summary>
-    private static readonly string[] AncestorTypes = ["Folder", "Datacenter", "ComputeResource", "ResourcePool"];
+    internal static readonly string[] AncestorTypes = ["Folder", "Datacenter", "ComputeResource", "ResourcePool"];
 
     private readonly VSpherePropertyReader _properties;
 
-    internal InventoryLookup(VSpherePropertyReader properties) => _properties = properties;
+    internal InventoryLookup(VSpherePropertyReader properties, InventoryIndex? index)
+    {
+        _properties = properties;
+        Index = index;
+    }
+
+    /// <summary>The live index lookups answer from when it is current (<see cref="VSphereConnectionOptions.InventoryIndex"/>); null when off.</summary>
+    public InventoryIndex? Index { get; }
 
     /// <summary>
     /// Finds the object of <paramref name="kind"/> named <paramref name="name"/>: an exact name, else a unique
@@ -25,11 +32,49 @@ public sealed class InventoryLookup
     /// </summary>
     /// <exception cref="VSphereObjectNotFoundException">None has that name; the closest names are listed.</exception>
     /// <exception cref="VSphereAmbiguousNameException">Several have that name; their paths are listed.</exception>
+    /// <remarks>
+    /// With the index current, a name it knows costs no round trip; a name it does not know is looked for in vCenter
+    /// once (an object created a moment ago by someone else) before it is reported missing.
+    /// </remarks>
     public async Task<InventoryObject> FindAsync(VSphereObjectKind kind, string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var objects = await ListAsync(kind, cancellationToken).ConfigureAwait(false);
-        return Match(kind, name, objects);
+        return FindInIndex(kind, name) ?? await FindInVCenterAsync(kind, name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="FindAsync"/>, from vCenter itself: for a name the index gave an object vCenter no longer has.</summary>
+    public async Task<InventoryObject> FindInVCenterAsync(VSphereObjectKind kind, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return Match(kind, name, await ReadAsync(kind, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The index's answer; null when it may not answer or does not know the name.</summary>
+    /// <exception cref="VSphereAmbiguousNameException">The index knows several objects of that name.</exception>
+    private InventoryObject? FindInIndex(VSphereObjectKind kind, string name)
+    {
+        if (Index is null)
+        {
+            return null;
+        }
+        Index.Start();
+        var candidates = Index.Named(kind, name);
+        if (candidates is { Count: 0 } && name.Contains('/', StringComparison.Ordinal))
+        {
+            candidates = Index.List(kind);
+        }
+        if (candidates is not { Count: > 0 })
+        {
+            return null;
+        }
+        try
+        {
+            return Match(kind, name, candidates);
+        }
+        catch (VSphereObjectNotFoundException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The rules of <see cref="FindAsync"/>, applied to objects already listed (with their paths).</summary>
@@ -58,8 +103,15 @@ public sealed class InventoryLookup
                 ClosestNames.Find(normalized, objects.Select(candidate => candidate.Path)), objects.Count);
     }
 
-    /// <summary>Every object of <paramref name="kind"/> with its inventory path, sorted by path.</summary>
+    /// <summary>Every object of <paramref name="kind"/> with its inventory path, sorted by path: from the index when it is current.</summary>
     public async Task<IReadOnlyList<InventoryObject>> ListAsync(VSphereObjectKind kind, CancellationToken cancellationToken = default)
+    {
+        Index?.Start();
+        return Index?.List(kind) ?? await ReadAsync(kind, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One bulk read of the objects of <paramref name="kind"/> and their possible ancestors.</summary>
+    private async Task<IReadOnlyList<InventoryObject>> ReadAsync(VSphereObjectKind kind, CancellationToken cancellationToken)
     {
         var targetType = kind.ManagedObjectType();
         string[] targetPaths = kind == VSphereObjectKind.Template ? [.. NameAndParent, "config.template"] : NameAndParent;
@@ -77,12 +129,16 @@ public sealed class InventoryLookup
             .ToArray();
     }
 
-    internal static bool IsOfKind(ObjectContent content, VSphereObjectKind kind) => kind switch
+    internal static bool IsOfKind(ObjectContent content, VSphereObjectKind kind) =>
+        IsOfKind(content.Ref, content.GetBoolean("config.template") == true, kind);
+
+    /// <summary>Whether an object is of <paramref name="kind"/>: by its type, and for templates by its template flag.</summary>
+    internal static bool IsOfKind(ManagedObjectReference reference, bool isTemplate, VSphereObjectKind kind) => kind switch
     {
-        VSphereObjectKind.Template => content.Ref.Type == "VirtualMachine" && content.GetBoolean("config.template") == true,
-        VSphereObjectKind.Network => content.Ref.Type is "Network" or "DistributedVirtualPortgroup" or "OpaqueNetwork",
-        VSphereObjectKind.ResourcePool => content.Ref.Type is "ResourcePool" or "VirtualApp",
-        _ => content.Ref.Type == kind.ManagedObjectType(),
+        VSphereObjectKind.Template => reference.Type == "VirtualMachine" && isTemplate,
+        VSphereObjectKind.Network => reference.Type is "Network" or "DistributedVirtualPortgroup" or "OpaqueNetwork",
+        VSphereObjectKind.ResourcePool => reference.Type is "ResourcePool" or "VirtualApp",
+        _ => reference.Type == kind.ManagedObjectType(),
     };
 
     /// <summary>The one object that <paramref name="matches"/> exactly, or else case-insensitively; null if none.</summary>

@@ -1,0 +1,324 @@
+using System.Collections.Concurrent;
+using McVSphere.VSphere.Properties;
+using McVSphere.VSphere.Session;
+using McVSphere.VSphere.Soap;
+using McVSphere.VSphere.Tasks;
+using McVSphere.VSphere.Vim;
+using Microsoft.Extensions.Logging;
+
+namespace McVSphere.VSphere.Lookup;
+
+/// <summary>
+/// A live index of the inventory for name lookups: one PropertyCollector filter over a ContainerView of the root
+/// folder (the name and parent of every object lookups and paths need, and whether a VM is a template), filled once
+/// and kept current with WaitForUpdatesEx (incremental, in pages of <see cref="MaxObjectUpdates"/>). It starts on the
+/// first lookup, is rebuilt after a re-login or a lost connection, and stops with the client.
+/// <para>
+/// It answers only while it is current: filled, and having heard from vCenter since this client last changed something
+/// (a task ended, a method was called), so that a tool's own change is seen by the next call. Otherwise, and on every
+/// miss, the lookup asks vCenter (<see cref="InventoryLookup"/>).
+/// </para>
+/// </summary>
+public sealed partial class InventoryIndex : IAsyncDisposable
+{
+    /// <summary>The most object updates vCenter sends per WaitForUpdatesEx answer: the initial fill comes in pages of this many.</summary>
+    public const int MaxObjectUpdates = 1000;
+
+    // How long vCenter may hold a WaitForUpdatesEx without a change: also how stale the index may be after a change of
+    // this client's own before it answers again.
+    private const int MaxWaitSeconds = 1;
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
+    private static readonly string[] IndexedTypes =
+        [.. Enum.GetValues<VSphereObjectKind>().Select(kind => kind.ManagedObjectType()), .. InventoryLookup.AncestorTypes];
+
+    private readonly VSphereSession _session;
+    private readonly SoapClient _soap;
+    private readonly VSpherePropertyReader _properties;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<ManagedObjectReference, Entry> _entries = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<ManagedObjectReference, byte>> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TaskCompletionSource _firstFill = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _startLock = new();
+    private TaskCompletionSource _applied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _loop;
+    private volatile bool _filled;
+    private long _currentAsOf;
+    private long _lastWrite;
+
+    internal InventoryIndex(VSphereSession session, SoapClient soap, VSpherePropertyReader properties, ILogger logger)
+    {
+        _session = session;
+        _soap = soap;
+        _properties = properties;
+        _logger = logger;
+    }
+
+    /// <summary>Objects in the index.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Whether the index may answer now: filled, and current with this client's own changes.</summary>
+    public bool IsCurrent => _filled && Interlocked.Read(ref _currentAsOf) > Interlocked.Read(ref _lastWrite);
+
+    /// <summary>Starts the index if it is not running.</summary>
+    public void Start()
+    {
+        lock (_startLock)
+        {
+            _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+        }
+    }
+
+    /// <summary>Starts the index and waits until it is filled and current.</summary>
+    public async Task WaitUntilCurrentAsync(CancellationToken cancellationToken)
+    {
+        Start();
+        await _firstFill.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        while (!IsCurrent)
+        {
+            await _applied.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the index has applied everything vCenter changed before this call (a WaitForUpdatesEx asked after
+    /// it has been answered): a change made elsewhere a moment ago is in the index then.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var since = Environment.TickCount64;
+        Start();
+        while (!_filled || Interlocked.Read(ref _currentAsOf) <= since)
+        {
+            await _applied.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>This client changed something: the index answers again once it has heard from vCenter after now.</summary>
+    internal void NoteWrite() => Interlocked.Exchange(ref _lastWrite, Environment.TickCount64);
+
+    /// <summary>The indexed objects of <paramref name="kind"/> whose name equals <paramref name="name"/> ignoring case, with their paths; null when the index may not answer.</summary>
+    internal IReadOnlyList<InventoryObject>? Named(VSphereObjectKind kind, string name)
+    {
+        if (!IsCurrent)
+        {
+            return null;
+        }
+        return _byName.TryGetValue(name, out var named)
+            ? named.Keys.Select(reference => Describe(kind, reference)).OfType<InventoryObject>().ToArray()
+            : [];
+    }
+
+    /// <summary>Every indexed object of <paramref name="kind"/> with its path, sorted by path; null when the index may not answer.</summary>
+    internal IReadOnlyList<InventoryObject>? List(VSphereObjectKind kind)
+    {
+        if (!IsCurrent)
+        {
+            return null;
+        }
+        var paths = new Dictionary<ManagedObjectReference, string>();
+        return _entries.Keys.Select(reference => Describe(kind, reference, paths)).OfType<InventoryObject>()
+            .OrderBy(found => found.Path, StringComparer.Ordinal).ToArray();
+    }
+
+    private InventoryObject? Describe(VSphereObjectKind kind, ManagedObjectReference reference, Dictionary<ManagedObjectReference, string>? paths = null)
+    {
+        if (!_entries.TryGetValue(reference, out var entry) || !entry.IsOfKind(reference, kind))
+        {
+            return null;
+        }
+        return new InventoryObject(kind, reference, entry.Name, PathOf(reference, paths ?? []));
+    }
+
+    private string PathOf(ManagedObjectReference reference, Dictionary<ManagedObjectReference, string> known)
+    {
+        if (known.TryGetValue(reference, out var path))
+        {
+            return path;
+        }
+        // The root folder is not in a container view of itself: an object whose parent is not indexed hangs off the root.
+        if (!_entries.TryGetValue(reference, out var entry))
+        {
+            return "";
+        }
+        var parentPath = entry.Parent is null || entry.Parent.Equals(reference) ? "" : PathOf(entry.Parent, known);
+        path = parentPath.Length == 0 ? entry.Name : parentPath + "/" + entry.Name;
+        known[reference] = path;
+        return path;
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _session.RunAsync(async (ticket, token) =>
+                {
+                    await FollowAsync(ticket, token).ConfigureAwait(false);
+                    return true;
+                }, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error) when (error is VSphereException or HttpRequestException or OperationCanceledException or IOException)
+            {
+                _filled = false;
+                LogIndexLost(error.Message);
+                try
+                {
+                    await Task.Delay(RetryDelay, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Fills the index from scratch in this session and keeps it current until the session or the connection fails.</summary>
+    private async Task FollowAsync(SessionTicket ticket, CancellationToken cancellationToken)
+    {
+        _filled = false;
+        _entries.Clear();
+        _byName.Clear();
+        var collector = (await _soap.CallAsync("CreatePropertyCollector", ticket.Content.PropertyCollector, null, cancellationToken).ConfigureAwait(false))
+            ?.AsReference() ?? throw new VSphereException("CreatePropertyCollector returned no collector.");
+        try
+        {
+            var view = await _properties.CreateViewAsync(ticket, container: null, ["ManagedEntity"], cancellationToken).ConfigureAwait(false);
+            var spec = new PropertyFilterSpec
+            {
+                PropSet = IndexedTypes.Distinct(StringComparer.Ordinal)
+                    .Select(type => new PropertySpec { Type = type, PathSet = type == "VirtualMachine" ? ["name", "parent", "config.template"] : ["name", "parent"] })
+                    .ToArray(),
+                ObjectSet = [VSpherePropertyReader.ViewObjects(view, skipView: true)],
+            };
+            await _soap.CallAsync("CreateFilter", collector, [new VimArgument("spec", spec), new VimArgument("partialUpdates", false)], cancellationToken)
+                .ConfigureAwait(false);
+            string? version = "";
+            while (true)
+            {
+                var asked = Environment.TickCount64;
+                var updates = (await _soap.CallAsync("WaitForUpdatesEx", collector,
+                    [
+                        new VimArgument("version", version),
+                        new VimArgument("options", new WaitOptions { MaxWaitSeconds = MaxWaitSeconds, MaxObjectUpdates = MaxObjectUpdates }),
+                    ], cancellationToken).ConfigureAwait(false)) as VimObject;
+                if (updates is not null)
+                {
+                    version = updates.GetString("version");
+                    Apply(updates);
+                    if (updates.GetBoolean("truncated") == true)
+                    {
+                        continue; // The rest of this version comes with the next call, at once.
+                    }
+                }
+                if (!_filled && version is { Length: > 0 })
+                {
+                    _filled = true;
+                    LogIndexFilled(_entries.Count);
+                    _firstFill.TrySetResult();
+                }
+                // Everything vCenter changed before this call was asked is applied now.
+                Interlocked.Exchange(ref _currentAsOf, asked);
+                Interlocked.Exchange(ref _applied, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
+        }
+        finally
+        {
+            _filled = false;
+            await DestroyQuietlyAsync(collector).ConfigureAwait(false);
+        }
+    }
+
+    private void Apply(VimObject updateSet)
+    {
+        foreach (var filter in updateSet.GetArray("filterSet").OfType<VimObject>())
+        {
+            foreach (var update in filter.GetArray("objectSet").OfType<VimObject>())
+            {
+                if (update.GetReference("obj") is not { } reference)
+                {
+                    continue;
+                }
+                if (update.GetString("kind") == "leave")
+                {
+                    if (_entries.TryRemove(reference, out var gone))
+                    {
+                        Unname(gone.Name, reference);
+                    }
+                    continue;
+                }
+                var entry = _entries.GetValueOrDefault(reference) ?? new Entry(reference.Value, null, false);
+                var before = entry.Name;
+                foreach (var change in update.GetArray("changeSet").OfType<VimObject>())
+                {
+                    var value = change.GetString("op") == "remove" ? null : change["val"];
+                    entry = change.GetString("name") switch
+                    {
+                        "name" => entry with { Name = value?.AsString() ?? reference.Value },
+                        "parent" => entry with { Parent = value?.AsReference() },
+                        "config.template" => entry with { IsTemplate = value?.AsBoolean() == true },
+                        _ => entry,
+                    };
+                }
+                _entries[reference] = entry;
+                if (before != entry.Name)
+                {
+                    Unname(before, reference);
+                }
+                _byName.GetOrAdd(entry.Name, _ => new ConcurrentDictionary<ManagedObjectReference, byte>())[reference] = 0;
+            }
+        }
+    }
+
+    private void Unname(string name, ManagedObjectReference reference)
+    {
+        if (_byName.TryGetValue(name, out var named))
+        {
+            named.TryRemove(reference, out _);
+        }
+    }
+
+    private async Task DestroyQuietlyAsync(ManagedObjectReference collector)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _soap.CallAsync("DestroyPropertyCollector", collector, null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is VSphereException or OperationCanceledException or HttpRequestException)
+        {
+            // The session or the connection is gone, and the collector with it.
+        }
+    }
+
+    /// <summary>Stops following vCenter.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is { } loop)
+        {
+            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        _stopping.Dispose();
+    }
+
+    /// <summary>What the index keeps of an object.</summary>
+    private sealed record Entry(string Name, ManagedObjectReference? Parent, bool IsTemplate)
+    {
+        public bool IsOfKind(ManagedObjectReference reference, VSphereObjectKind kind) => InventoryLookup.IsOfKind(reference, IsTemplate, kind);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inventory index filled: {Count} objects")]
+    private partial void LogIndexFilled(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inventory index lost its watch ({Reason}); lookups ask vCenter until it is rebuilt")]
+    private partial void LogIndexLost(string reason);
+}
