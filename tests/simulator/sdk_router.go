@@ -170,6 +170,9 @@ func (rt *sdkRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	if name := soapMethodName(body); name == "WaitForUpdatesEx" || name == "WaitForUpdates" {
+		defer trackWaitRequest(r, body)() // a long poll ends when its client goes (property_updates.go)
+	}
 	rt.stock.ServeHTTP(w, r)
 }
 
