@@ -30,15 +30,7 @@ public sealed class WebDownloads : IDisposable
     internal WebDownloads(UrlSourceOptions options)
     {
         _options = options;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            ConnectTimeout = ConnectTimeout,
-            ConnectCallback = ConnectCheckedAsync,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        })
+        _http = new HttpClient(CheckedConnections.Handler(options.Refusal, UrlSourceOptions.NetworksSetting, ConnectTimeout))
         {
             // Disks take long to stream; the wait for the response headers is bounded per request instead.
             Timeout = Timeout.InfiniteTimeSpan,
@@ -143,9 +135,6 @@ public sealed class WebDownloads : IDisposable
                         $"{HeadersTimeout.TotalSeconds:0} s to answer).");
         }
     }
-
-    private ValueTask<Stream> ConnectCheckedAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
-        CheckedConnections.ConnectAsync(context, _options.Refusal, UrlSourceOptions.NetworksSetting, cancellationToken);
 
     /// <summary>The URL as errors show it: no user information (a password, often), query or fragment (a token, often).</summary>
     internal static string Display(Uri uri) => uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);

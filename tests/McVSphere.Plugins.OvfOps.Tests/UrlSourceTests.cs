@@ -209,16 +209,11 @@ public sealed class UrlSourceTests(OvfOpsFixture fixture) : IClassFixture<OvfOps
         Assert.Contains(reason, host.Log);
     }
 
-    /// <summary>A host of the tests' own over the fixture's simulator, with the OvfOps plugin and <paramref name="settings"/>.</summary>
     [Fact]
     public async Task A_deploy_that_outlives_timeout_s_is_stopped_and_leaves_no_vm_behind()
     {
         var name = fixture.UniqueName("stalled");
-        var disk = new TestDisk("disk1.vmdk", TestPackages.Vmdk(1 << 20, seed: 31));
-        await using var server = new LoopbackWebServer(AllowedServerAddress)
-            .Serve($"/{name}/{name}.ovf", WebAnswer.Ok(TestPackages.Descriptor(name, [disk], ["VM Network"])))
-            // The disk's first 64 KiB, then nothing: the import waits on its source until the limit stops it.
-            .Serve($"/{name}/disk1.vmdk", WebAnswer.Ok(disk.Content) with { StallAfter = 64 << 10 });
+        await using var server = StallingPackage(name, seed: 31);
         await using var host = await StartHostAsync(new() { ["MCVSPHERE_URL_ALLOW"] = "127.0.0.2", ["MCVSPHERE_URL_ALLOW_NETWORKS"] = "127.0.0.2" });
         var deploy = new { ovf_path = server.Url($"/{name}/{name}.ovf"), vm_name = name, datastore = OvfOpsFixture.Datastore, timeout_s = 0 };
 
@@ -236,10 +231,7 @@ public sealed class UrlSourceTests(OvfOpsFixture fixture) : IClassFixture<OvfOps
     public async Task A_deploy_run_as_an_MCP_task_follows_its_NFC_lease_and_when_cancelled_leaves_no_vm_behind()
     {
         var name = fixture.UniqueName("deploy-task");
-        var disk = new TestDisk("disk1.vmdk", TestPackages.Vmdk(1 << 20, seed: 37));
-        await using var server = new LoopbackWebServer(AllowedServerAddress)
-            .Serve($"/{name}/{name}.ovf", WebAnswer.Ok(TestPackages.Descriptor(name, [disk], ["VM Network"])))
-            .Serve($"/{name}/disk1.vmdk", WebAnswer.Ok(disk.Content) with { StallAfter = 64 << 10 });
+        await using var server = StallingPackage(name, seed: 37);
         await using var host = await StartHostAsync(new() { ["MCVSPHERE_URL_ALLOW"] = "127.0.0.2", ["MCVSPHERE_URL_ALLOW_NETWORKS"] = "127.0.0.2" },
             McpTaskClient.Options());
 
@@ -258,6 +250,19 @@ public sealed class UrlSourceTests(OvfOpsFixture fixture) : IClassFixture<OvfOps
         Assert.False(await fixture.VmExistsAsync(name));
     }
 
+    /// <summary>
+    /// A web server with the package <paramref name="name"/> whose disk stalls: its first 64 KiB, then nothing, so that an
+    /// import waits on its source until it is stopped.
+    /// </summary>
+    private static LoopbackWebServer StallingPackage(string name, int seed)
+    {
+        var disk = new TestDisk("disk1.vmdk", TestPackages.Vmdk(1 << 20, seed));
+        return new LoopbackWebServer(AllowedServerAddress)
+            .Serve($"/{name}/{name}.ovf", WebAnswer.Ok(TestPackages.Descriptor(name, [disk], ["VM Network"])))
+            .Serve($"/{name}/disk1.vmdk", WebAnswer.Ok(disk.Content) with { StallAfter = 64 << 10 });
+    }
+
+    /// <summary>A host of the tests' own over the fixture's simulator, with the OvfOps plugin and <paramref name="settings"/>.</summary>
     private async Task<TestHost> StartHostAsync(Dictionary<string, string?> settings, McpClientOptions? clientOptions = null)
     {
         var environment = new Dictionary<string, string?>(fixture.Simulator.HostEnvironment) { ["MCVSPHERE_PLUGINS"] = "OvfOps" };

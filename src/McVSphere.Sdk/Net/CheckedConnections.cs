@@ -13,6 +13,23 @@ namespace McVSphere.Sdk.Net;
 public static class CheckedConnections
 {
     /// <summary>
+    /// An HTTP handler for servers a caller named: every connection checked by <paramref name="refusal"/>
+    /// (<see cref="ConnectAsync"/>), no proxy, no cookies, and no redirects followed (a caller that follows them checks each).
+    /// </summary>
+    /// <param name="refusal">Why an address is refused, or null when it is allowed.</param>
+    /// <param name="allowSetting">The setting that would allow a refused address, for the message.</param>
+    /// <param name="connectTimeout">How long a connection may take.</param>
+    public static SocketsHttpHandler Handler(Func<IPAddress, string?> refusal, string allowSetting, TimeSpan connectTimeout) => new()
+    {
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        UseCookies = false,
+        ConnectTimeout = connectTimeout,
+        ConnectCallback = (context, cancellationToken) => ConnectAsync(context, refusal, allowSetting, cancellationToken),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    };
+
+    /// <summary>
     /// Resolves the host, refuses the connection unless every address passes <paramref name="refusal"/> (null: allowed;
     /// else what the address is, e.g. "a loopback address"), and connects to the first that answers.
     /// </summary>

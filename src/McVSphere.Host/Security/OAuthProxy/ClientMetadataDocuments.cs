@@ -28,15 +28,8 @@ public sealed class ClientMetadataDocuments : IDisposable
     {
         var networks = proxy.ClientMetadataNetworks ?? [];
         _time = time;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            ConnectTimeout = FetchTimeout,
-            ConnectCallback = (context, cancellationToken) => CheckedConnections.ConnectAsync(context, address => AddressRules.Refusal(address, networks),
-                HostSettings.OAuthClientMetadataNetworks.Name, cancellationToken),
-        })
+        _http = new HttpClient(CheckedConnections.Handler(address => AddressRules.Refusal(address, networks), HostSettings.OAuthClientMetadataNetworks.Name,
+            FetchTimeout))
         {
             Timeout = FetchTimeout,
             MaxResponseContentBufferSize = MaxBytes,
