@@ -133,8 +133,8 @@ public sealed class VSphereClient : IAsyncDisposable
             }
             finally
             {
-                // Any method may change the inventory (reads go through Properties): the index catches up before it answers.
-                Lookup.Index?.NoteWrite();
+                // A method may change the inventory (reads go through Properties): the index catches up before it answers.
+                Lookup.Index?.NoteCall(method);
             }
         }, cancellationToken);
     }
@@ -204,10 +204,11 @@ public sealed class VSphereClient : IAsyncDisposable
         IProgress<VSphereTaskProgress>? progress, TimeSpan? timeout, VmQuestionWatch? questions, CancellationToken cancellationToken)
     {
         var task = await StartTaskAsync(method, target, arguments, cancellationToken).ConfigureAwait(false);
-        return await WaitAsync(task, progress, timeout, questions, cancellationToken).ConfigureAwait(false);
+        return await WaitAsync(task, method, progress, timeout, questions, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<VimValue?> WaitAsync(ManagedObjectReference task, IProgress<VSphereTaskProgress>? progress, TimeSpan? timeout,
+    /// <summary>Waits for a task of <paramref name="method"/> (null: unknown), then tells the index what it may have changed.</summary>
+    private async Task<VimValue?> WaitAsync(ManagedObjectReference task, string? method, IProgress<VSphereTaskProgress>? progress, TimeSpan? timeout,
         VmQuestionWatch? questions, CancellationToken cancellationToken)
     {
         try
@@ -216,7 +217,14 @@ public sealed class VSphereClient : IAsyncDisposable
         }
         finally
         {
-            Lookup.Index?.NoteWrite();
+            if (method is null)
+            {
+                Lookup.Index?.NoteWrite();
+            }
+            else
+            {
+                Lookup.Index?.NoteCall(method);
+            }
         }
     }
 
@@ -226,7 +234,7 @@ public sealed class VSphereClient : IAsyncDisposable
         IProgress<VSphereTaskProgress>? progress = null,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        WaitAsync(task, progress, timeout, questions: null, cancellationToken);
+        WaitAsync(task, method: null, progress, timeout, questions: null, cancellationToken);
 
     /// <summary>
     /// Waits, without polling (WaitForUpdatesEx), until the property at <paramref name="path"/> of <paramref name="obj"/>

@@ -99,6 +99,31 @@ public sealed partial class InventoryIndex : IAsyncDisposable
     /// <summary>This client changed something: the index answers again once it has heard from vCenter after now.</summary>
     internal void NoteWrite() => Interlocked.Exchange(ref _lastWrite, Environment.TickCount64);
 
+    /// <summary>This client called <paramref name="method"/> (or its task ended): a write unless the method leaves names, parents and the objects themselves alone.</summary>
+    internal void NoteCall(string method)
+    {
+        if (!LeavesInventoryAlone.Contains(method))
+        {
+            NoteWrite();
+        }
+    }
+
+    // Methods that change no indexed property (name, parent, template flag) and create or remove no inventory object;
+    // any other method counts as a write. ReconfigVM_Task is not here: it can rename a VM.
+    private static readonly HashSet<string> LeavesInventoryAlone = new(StringComparer.Ordinal)
+    {
+        "PowerOnVM_Task", "PowerOffVM_Task", "ResetVM_Task", "SuspendVM_Task", "ShutdownGuest", "RebootGuest", "StandbyGuest",
+        "CreateSnapshot_Task", "RemoveSnapshot_Task", "RemoveAllSnapshots_Task", "RevertToSnapshot_Task", "RevertToCurrentSnapshot_Task", "RenameSnapshot",
+        "AnswerVM", "CancelTask", "CreateScreenshot_Task", "AcquireTicket",
+        "EnterMaintenanceMode_Task", "ExitMaintenanceMode_Task", "RestartService", "StartService", "StopService", "UpdateServicePolicy", "UpdateDateTimeConfig",
+        "QueryEvents", "QueryPerf", "QueryAvailablePerfMetric", "CreateDescriptor", "CreateImportSpec", "SearchDatastore_Task",
+        "SearchDatastoreSubFolders_Task", "MakeDirectory", "CopyDatastoreFile_Task", "MoveDatastoreFile_Task", "DeleteDatastoreFile_Task",
+        "ListProcessesInGuest", "StartProgramInGuest", "TerminateProcessInGuest", "InitiateFileTransferToGuest", "InitiateFileTransferFromGuest",
+        "CreateTemporaryFileInGuest", "CreateTemporaryDirectoryInGuest", "DeleteFileInGuest", "DeleteDirectoryInGuest", "ListFilesInGuest",
+        "MakeDirectoryInGuest", "MoveFileInGuest", "MoveDirectoryInGuest", "ReadEnvironmentVariableInGuest",
+        "HttpNfcLeaseProgress", "ExportVm", "HttpNfcLeaseAbort",
+    };
+
     /// <summary>The indexed objects of <paramref name="kind"/> whose name equals <paramref name="name"/> ignoring case, with their paths; null when the index may not answer.</summary>
     internal IReadOnlyList<InventoryObject>? Named(VSphereObjectKind kind, string name)
     {

@@ -93,6 +93,23 @@ public sealed class InventoryIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_power_operation_of_the_clients_own_leaves_the_index_answering()
+    {
+        await using var indexed = IndexedClient();
+        using var bound = new CancellationTokenSource(Bound);
+        await indexed.Lookup.Index!.WaitUntilCurrentAsync(bound.Token);
+        var vm = await indexed.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, "DC0_H0_VM1");
+
+        await indexed.InvokeTaskAsync("PowerOffVM_Task", vm.Ref);
+        var before = await PropertyReadsAsync();
+        var again = await indexed.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, "DC0_H0_VM1");
+
+        Assert.True(indexed.Lookup.Index.IsCurrent);
+        Assert.Equal(vm, again);
+        Assert.Equal(before, await PropertyReadsAsync());
+    }
+
+    [Fact]
     public async Task The_index_is_rebuilt_after_its_session_is_terminated()
     {
         await using var indexed = IndexedClient();
