@@ -7,7 +7,8 @@ using McVSphere.VSphere;
 using ModelContextProtocol.Client;
 
 // Benchmarks McVSphere side by side with a raw floor and the original server's access pattern, in one run.
-// Usage: McVSphere.Bench [--sizes 1000,5000,20000] [--repeat 5] [--calls 2000] [--skip-original] [--list-vms-only] [--out results.json]
+// Usage: McVSphere.Bench [--sizes 1000,5000,20000] [--repeat 5] [--calls 2000] [--skip-original] [--list-vms-only]
+//                       [--per-vm-sizes 20,5000,50000] [--per-vm-only] [--out results.json]
 var arguments = args.ToList();
 string Option(string name, string fallback) => arguments.IndexOf(name) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : fallback;
 var sizes = Option("--sizes", "1000,5000,20000").Split(',').Select(int.Parse).ToArray();
@@ -16,6 +17,8 @@ var calls = int.Parse(Option("--calls", "2000"), CultureInfo.InvariantCulture);
 var skipOriginal = arguments.Contains("--skip-original");
 var listVmsOnly = arguments.Contains("--list-vms-only");
 var output = Option("--out", Path.Combine(RepositoryPaths.Root, "bench", "results", "latest.json"));
+var perVmSizes = Option("--per-vm-sizes", "20,5000,50000").Split(',').Select(int.Parse).ToArray();
+var perVmOnly = arguments.Contains("--per-vm-only");
 
 // The properties list_vms reads (plugins/Inventory, VmSummaries), so that the floor asks the server for the same data.
 string[] listVmsPaths =
@@ -26,8 +29,10 @@ string[] listVmsPaths =
 ];
 
 var results = new Dictionary<string, object>();
+Console.Error.WriteLine($"== one call on one VM at {string.Join(", ", perVmSizes)} VMs, interleaved");
+results["per_vm_calls"] = await PerVmCalls.RunAsync(perVmSizes, repeat * 4);
 var listVms = new List<object>();
-foreach (var size in sizes)
+foreach (var size in perVmOnly ? [] : sizes)
 {
     Console.Error.WriteLine($"== list_vms at {size} VMs");
     await using var simulator = await SimulatorProcess.StartAsync("-dc", "1", "-cluster", "1", "-host-per-cluster", "4", "-standalone-host", "0", "-vm", size.ToString(CultureInfo.InvariantCulture));
@@ -124,7 +129,7 @@ foreach (var size in sizes)
 }
 results["list_vms"] = listVms;
 
-if (!listVmsOnly)
+if (!listVmsOnly && !perVmOnly)
 {
     await using (var simulator = await SimulatorProcess.StartAsync())
     {

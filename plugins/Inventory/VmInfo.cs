@@ -61,7 +61,7 @@ public sealed record VmInfo(
     ];
 
     /// <summary>Shapes the VM's properties; names of the objects it references come from <paramref name="snapshot"/>.</summary>
-    internal static VmInfo From(InventoryObject vm, ObjectContent details, InventorySnapshot snapshot)
+    internal static VmInfo From(InventoryObject vm, ObjectContent details, IInventoryNames snapshot)
     {
         var host = details.GetReference("runtime.host");
         var computeResource = snapshot.ParentOf(host);
@@ -108,7 +108,7 @@ public sealed record VmInfo(
             devices.OfType<VirtualEthernetCard>().Select(nic => Describe(nic, snapshot)).ToArray());
     }
 
-    private static string[] Names(IEnumerable<ManagedObjectReference> references, InventorySnapshot snapshot) =>
+    private static string[] Names(IEnumerable<ManagedObjectReference> references, IInventoryNames snapshot) =>
         references.Select(reference => snapshot.NameOf(reference) ?? reference.Value).ToArray();
 
     private static VmDiskSummary Describe(VirtualDisk disk) => new(
@@ -118,16 +118,15 @@ public sealed record VmInfo(
         disk.FlatBacking?.DiskMode,
         (disk.Backing as VirtualDeviceFileBackingInfo)?.FileName);
 
-    private static VmNicSummary Describe(VirtualEthernetCard nic, InventorySnapshot snapshot) => new(
+    private static VmNicSummary Describe(VirtualEthernetCard nic, IInventoryNames snapshot) => new(
         nic.DeviceInfo?.Label ?? $"nic {nic.Key}",
         nic.GetType().Name,
         nic.MacAddress,
         nic.Backing switch
         {
             VirtualEthernetCardNetworkBackingInfo standard => snapshot.NameOf(standard.Network) ?? standard.DeviceName,
-            VirtualEthernetCardDistributedVirtualPortBackingInfo distributed => snapshot.OfType("DistributedVirtualPortgroup")
-                .FirstOrDefault(portgroup => portgroup.GetString("key") == distributed.Port.PortgroupKey)?.GetString("name")
-                ?? distributed.Port.PortgroupKey,
+            VirtualEthernetCardDistributedVirtualPortBackingInfo distributed =>
+                (distributed.Port.PortgroupKey is { } key ? snapshot.PortgroupName(key) : null) ?? distributed.Port.PortgroupKey,
             VirtualEthernetCardOpaqueNetworkBackingInfo opaque => opaque.OpaqueNetworkId,
             _ => null,
         },

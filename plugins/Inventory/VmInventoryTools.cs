@@ -99,8 +99,17 @@ public sealed class VmInventoryTools(IVSphereSession session)
         await ReadVmInfoAsync(session.Client, name, cancellationToken);
 
     /// <summary>get_vm_info's answer; also the esxi://vms/{vm_name} resource.</summary>
+    /// <remarks>
+    /// With the inventory index current: the lookup and the names from the index, and one read of the VM, whatever the
+    /// size of the inventory. Otherwise one bulk read of the names it resolves.
+    /// </remarks>
     internal static async Task<VmInfo> ReadVmInfoAsync(VSphereClient client, string name, CancellationToken cancellationToken)
     {
+        if (client.Lookup.Index?.CurrentNames() is { } names)
+        {
+            var found = await VmFinder.FindAsync(client, VSphereObjectKind.VirtualMachine, name, nameof(name), VmInfo.PropertyPaths, cancellationToken);
+            return VmInfo.From(found.Inventory, found.Content, names);
+        }
         var snapshot = await InventorySnapshot.ReadAsync(client,
             [
                 new PropertySpec { Type = "VirtualMachine", PathSet = [] },

@@ -10,7 +10,8 @@ namespace McVSphere.VSphere.Lookup;
 
 /// <summary>
 /// A live index of the inventory for name lookups: one PropertyCollector filter over a ContainerView of the root
-/// folder (the name and parent of every object lookups and paths need, and whether a VM is a template), filled once
+/// folder (the name and parent of every object lookups and paths need, whether a VM is a template, a port group's
+/// key), filled once
 /// and kept current with WaitForUpdatesEx (incremental, in pages of <see cref="MaxObjectUpdates"/>). It starts on the
 /// first lookup, is rebuilt after a re-login or a lost connection, and stops with the client.
 /// <para>
@@ -40,6 +41,7 @@ public sealed partial class InventoryIndex : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<ManagedObjectReference, Entry> _entries = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<ManagedObjectReference, byte>> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ManagedObjectReference> _portgroups = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _firstFill = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _startLock = new();
     private TaskCompletionSource _applied = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -123,6 +125,16 @@ public sealed partial class InventoryIndex : IAsyncDisposable
         "MakeDirectoryInGuest", "MoveFileInGuest", "MoveDirectoryInGuest", "ReadEnvironmentVariableInGuest",
         "HttpNfcLeaseProgress", "ExportVm", "HttpNfcLeaseAbort",
     };
+
+    /// <summary>
+    /// Names, parents and paths from the index, to resolve an object's references without a round trip; null when the
+    /// index may not answer (it is started then, if it was not).
+    /// </summary>
+    public IInventoryNames? CurrentNames()
+    {
+        Start();
+        return IsCurrent ? new Names(this) : null;
+    }
 
     /// <summary>The indexed objects of <paramref name="kind"/> whose name equals <paramref name="name"/> ignoring case, with their paths; null when the index may not answer.</summary>
     internal IReadOnlyList<InventoryObject>? Named(VSphereObjectKind kind, string name)
@@ -212,6 +224,7 @@ public sealed partial class InventoryIndex : IAsyncDisposable
         _filled = false;
         _entries.Clear();
         _byName.Clear();
+        _portgroups.Clear();
         var collector = (await _soap.CallAsync("CreatePropertyCollector", ticket.Content.PropertyCollector, null, cancellationToken).ConfigureAwait(false))
             ?.AsReference() ?? throw new VSphereException("CreatePropertyCollector returned no collector.");
         try
@@ -220,7 +233,8 @@ public sealed partial class InventoryIndex : IAsyncDisposable
             var spec = new PropertyFilterSpec
             {
                 PropSet = IndexedTypes.Distinct(StringComparer.Ordinal)
-                    .Select(type => new PropertySpec { Type = type, PathSet = type == "VirtualMachine" ? ["name", "parent", "config.template"] : ["name", "parent"] })
+                    .Select(type => new PropertySpec { Type = type, PathSet = PathsOf(type) })
+                    .Append(new PropertySpec { Type = "DistributedVirtualPortgroup", PathSet = PathsOf("DistributedVirtualPortgroup") })
                     .ToArray(),
                 ObjectSet = [VSpherePropertyReader.ViewObjects(view, skipView: true)],
             };
@@ -262,6 +276,14 @@ public sealed partial class InventoryIndex : IAsyncDisposable
         }
     }
 
+    /// <summary>What the index reads of objects of <paramref name="type"/>: name and parent, a VM's template flag, a port group's key.</summary>
+    private static string[] PathsOf(string type) => type switch
+    {
+        "VirtualMachine" => ["name", "parent", "config.template"],
+        "DistributedVirtualPortgroup" => ["name", "parent", "key"],
+        _ => ["name", "parent"],
+    };
+
     private void Apply(VimObject updateSet)
     {
         foreach (var filter in updateSet.GetArray("filterSet").OfType<VimObject>())
@@ -277,10 +299,14 @@ public sealed partial class InventoryIndex : IAsyncDisposable
                     if (_entries.TryRemove(reference, out var gone))
                     {
                         Unname(gone.Name, reference);
+                        if (gone.Key is not null)
+                        {
+                            _portgroups.TryRemove(gone.Key, out _);
+                        }
                     }
                     continue;
                 }
-                var entry = _entries.GetValueOrDefault(reference) ?? new Entry(reference.Value, null, false);
+                var entry = _entries.GetValueOrDefault(reference) ?? new Entry(reference.Value, null, false, null);
                 var before = entry.Name;
                 foreach (var change in update.GetArray("changeSet").OfType<VimObject>())
                 {
@@ -290,6 +316,7 @@ public sealed partial class InventoryIndex : IAsyncDisposable
                         "name" => entry with { Name = value?.AsString() ?? reference.Value },
                         "parent" => entry with { Parent = value?.AsReference() },
                         "config.template" => entry with { IsTemplate = value?.AsBoolean() == true },
+                        "key" => entry with { Key = value?.AsString() },
                         _ => entry,
                     };
                 }
@@ -299,6 +326,10 @@ public sealed partial class InventoryIndex : IAsyncDisposable
                     Unname(before, reference);
                 }
                 _byName.GetOrAdd(entry.Name, _ => new ConcurrentDictionary<ManagedObjectReference, byte>())[reference] = 0;
+                if (entry.Key is not null)
+                {
+                    _portgroups[entry.Key] = reference;
+                }
             }
         }
     }
@@ -335,8 +366,23 @@ public sealed partial class InventoryIndex : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    private sealed class Names(InventoryIndex index) : IInventoryNames
+    {
+        private readonly Dictionary<ManagedObjectReference, string> _paths = [];
+
+        public string? NameOf(ManagedObjectReference? reference) =>
+            reference is not null && index._entries.TryGetValue(reference, out var entry) ? entry.Name : null;
+
+        public ManagedObjectReference? ParentOf(ManagedObjectReference? reference) =>
+            reference is not null && index._entries.TryGetValue(reference, out var entry) ? entry.Parent : null;
+
+        public string PathOf(ManagedObjectReference reference) => index.PathOf(reference, _paths);
+
+        public string? PortgroupName(string key) => index._portgroups.TryGetValue(key, out var portgroup) ? NameOf(portgroup) : null;
+    }
+
     /// <summary>What the index keeps of an object.</summary>
-    private sealed record Entry(string Name, ManagedObjectReference? Parent, bool IsTemplate)
+    private sealed record Entry(string Name, ManagedObjectReference? Parent, bool IsTemplate, string? Key)
     {
         public bool IsOfKind(ManagedObjectReference reference, VSphereObjectKind kind) => InventoryLookup.IsOfKind(reference, IsTemplate, kind);
     }

@@ -13,7 +13,7 @@ namespace McVSphere.VSphere.Lookup;
 /// var host = snapshot.NameOf(vm.GetReference("runtime.host"));
 /// </code>
 /// </summary>
-public sealed class InventorySnapshot
+public sealed class InventorySnapshot : IInventoryNames
 {
     private static readonly string[] NameAndParent = ["name", "parent"];
 
@@ -99,6 +99,10 @@ public sealed class InventorySnapshot
 
     /// <summary>The name of an object, or null when it was not read.</summary>
     public string? NameOf(ManagedObjectReference? reference) => Get(reference)?.GetString("name");
+
+    /// <summary>The name of the distributed port group with <paramref name="key"/>, when port groups were read with their <c>key</c>.</summary>
+    public string? PortgroupName(string key) =>
+        OfType("DistributedVirtualPortgroup").FirstOrDefault(portgroup => portgroup.GetString("key") == key)?.GetString("name");
 
     /// <summary>The parent of an object, or null for the root folder and objects not read.</summary>
     public ManagedObjectReference? ParentOf(ManagedObjectReference? reference) => Get(reference)?.GetReference("parent");
