@@ -129,13 +129,10 @@ public sealed class VmInventoryTools(IVSphereSession session)
 /// <summary>The VM listing shared by list_vms and the esxi://vms resource: one snapshot read, one row per VM.</summary>
 internal static class VmSummaries
 {
-    private static readonly string[] PropertyPaths =
-    [
-        "summary.runtime.powerState", "summary.config.numCpu", "summary.config.memorySizeMB", "summary.config.guestFullName",
-        "summary.guest.ipAddress", "summary.runtime.host", "summary.guest.toolsStatus", "summary.config.template",
-    ];
+    // The fields the inventory index keeps live: a warm listing makes no round trip.
+    private static readonly IReadOnlyList<string> PropertyPaths = InventoryIndex.VirtualMachineListingPaths;
 
-    /// <summary>Every VM with the summary fields, plus the hosts, clusters and folders that place them, in one read.</summary>
+    /// <summary>Every VM with the summary fields, plus the hosts, clusters and folders that place them, in one read (none when the inventory index is current).</summary>
     public static Task<InventorySnapshot> ReadAsync(VSphereClient client, CancellationToken cancellationToken) =>
         InventorySnapshot.ReadAsync(client, [new PropertySpec { Type = "VirtualMachine", PathSet = PropertyPaths }], cancellationToken);
 

@@ -29,6 +29,38 @@ public sealed class InventoryIndexTests
         }
     }
 
+    [Fact]
+    public async Task list_vms_from_the_index_answers_as_from_a_bulk_read_without_a_read_and_shows_a_change_made_elsewhere()
+    {
+        await using var simulator = await SimulatorProcess.StartAsync();
+        await using var indexed = await HostProcess.StartHttpAsync(simulator.HostEnvironment);
+        await using var plain = await HostProcess.StartHttpAsync(new Dictionary<string, string?>(simulator.HostEnvironment) { ["MCVSPHERE_INVENTORY_INDEX"] = "false" });
+        await using var indexedClient = await indexed.ConnectAsync();
+        await using var plainClient = await plain.ConnectAsync();
+        await indexedClient.CallJsonAsync("list_vms");
+        await indexed.WaitForLogAsync(line => line.Contains("Inventory index filled", StringComparison.Ordinal), "the inventory index filled");
+
+        var expected = await plainClient.CallJsonAsync("list_vms");
+        var before = await PropertyReadsAsync(simulator);
+        var actual = await indexedClient.CallJsonAsync("list_vms");
+        var reads = await PropertyReadsAsync(simulator) - before;
+
+        Assert.True(JsonElement.DeepEquals(expected, actual), $"from the index: {actual}\nfrom a bulk read: {expected}");
+        Assert.Equal(0, reads);
+
+        // Powered off by another client: the listing shows it once vCenter has told the index (within a second or so).
+        await plainClient.CallJsonAsync("power_off", new { name = "DC0_H0_VM0" });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string? state;
+        do
+        {
+            var listed = await indexedClient.CallJsonAsync("list_vms", new { name_pattern = "DC0_H0_VM0" });
+            state = listed.GetProperty("items")[0].GetProperty("power_state").GetString();
+        }
+        while (state != "poweredOff" && DateTime.UtcNow < deadline);
+        Assert.Equal("poweredOff", state);
+    }
+
     private static async Task<int> PropertyReadsAsync(SimulatorProcess simulator) =>
         (await RawVimSession.PagingStatsAsync(simulator.Url))["RetrievePropertiesEx"];
 }

@@ -31,8 +31,8 @@ public sealed partial class InventoryIndex : IAsyncDisposable
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    private static readonly string[] IndexedTypes =
-        [.. Enum.GetValues<VSphereObjectKind>().Select(kind => kind.ManagedObjectType()), .. InventoryLookup.AncestorTypes];
+    private static readonly HashSet<string> IndexedTypes =
+        [.. Enum.GetValues<VSphereObjectKind>().Select(kind => kind.ManagedObjectType()), .. InventoryLookup.AncestorTypes, "DistributedVirtualPortgroup"];
 
     private readonly VSphereSession _session;
     private readonly SoapClient _soap;
@@ -232,10 +232,7 @@ public sealed partial class InventoryIndex : IAsyncDisposable
             var view = await _properties.CreateViewAsync(ticket, container: null, ["ManagedEntity"], cancellationToken).ConfigureAwait(false);
             var spec = new PropertyFilterSpec
             {
-                PropSet = IndexedTypes.Distinct(StringComparer.Ordinal)
-                    .Select(type => new PropertySpec { Type = type, PathSet = PathsOf(type) })
-                    .Append(new PropertySpec { Type = "DistributedVirtualPortgroup", PathSet = PathsOf("DistributedVirtualPortgroup") })
-                    .ToArray(),
+                PropSet = IndexedTypes.Select(type => new PropertySpec { Type = type, PathSet = PathsOf(type) }).ToArray(),
                 ObjectSet = [VSpherePropertyReader.ViewObjects(view, skipView: true)],
             };
             await _soap.CallAsync("CreateFilter", collector, [new VimArgument("spec", spec), new VimArgument("partialUpdates", false)], cancellationToken)
@@ -276,13 +273,40 @@ public sealed partial class InventoryIndex : IAsyncDisposable
         }
     }
 
-    /// <summary>What the index reads of objects of <paramref name="type"/>: name and parent, a VM's template flag, a port group's key.</summary>
+    /// <summary>
+    /// What the index reads of objects of <paramref name="type"/>: name and parent; for a VM its template flag and the
+    /// fields a VM listing shows (<see cref="VirtualMachineListingPaths"/>); a port group's key.
+    /// </summary>
     private static string[] PathsOf(string type) => type switch
     {
-        "VirtualMachine" => ["name", "parent", "config.template"],
+        "VirtualMachine" => ["name", "parent", "config.template", .. VirtualMachineListingPaths],
         "DistributedVirtualPortgroup" => ["name", "parent", "key"],
         _ => ["name", "parent"],
     };
+
+    /// <summary>The VM fields the index keeps live, so that a listing of them makes no round trip.</summary>
+    public static readonly IReadOnlyList<string> VirtualMachineListingPaths =
+    [
+        "summary.runtime.powerState", "summary.config.numCpu", "summary.config.memorySizeMB", "summary.config.guestFullName",
+        "summary.guest.ipAddress", "summary.runtime.host", "summary.guest.toolsStatus", "summary.config.template",
+    ];
+
+    /// <summary>
+    /// The indexed objects of the types of <paramref name="pathsByType"/> (and their subtypes, as a property read gives
+    /// them), when the index is current and keeps every path asked for; else null.
+    /// </summary>
+    internal IReadOnlyList<ObjectContent>? Contents(IReadOnlyDictionary<string, List<string>> pathsByType)
+    {
+        Start();
+        if (!IsCurrent || pathsByType.Any(pair => !IndexedTypes.Contains(pair.Key) || pair.Value.Except(PathsOf(pair.Key), StringComparer.Ordinal).Any()))
+        {
+            return null;
+        }
+        return _entries.Values.Select(entry => entry.Content)
+            .Where(content => pathsByType.ContainsKey(content.Ref.Type)
+                || (InventorySnapshot.Subtypes.TryGetValue(content.Ref.Type, out var baseType) && pathsByType.ContainsKey(baseType)))
+            .ToArray();
+    }
 
     private void Apply(VimObject updateSet)
     {
@@ -306,22 +330,27 @@ public sealed partial class InventoryIndex : IAsyncDisposable
                     }
                     continue;
                 }
-                var entry = _entries.GetValueOrDefault(reference) ?? new Entry(reference.Value, null, false, null);
-                var before = entry.Name;
+                var previous = _entries.GetValueOrDefault(reference);
+                var before = previous?.Name;
+                var values = previous is null ? new Dictionary<string, VimValue>(StringComparer.Ordinal) : new Dictionary<string, VimValue>(previous.Content.Properties);
                 foreach (var change in update.GetArray("changeSet").OfType<VimObject>())
                 {
-                    var value = change.GetString("op") == "remove" ? null : change["val"];
-                    entry = change.GetString("name") switch
+                    if (change.GetString("name") is not { } path)
                     {
-                        "name" => entry with { Name = value?.AsString() ?? reference.Value },
-                        "parent" => entry with { Parent = value?.AsReference() },
-                        "config.template" => entry with { IsTemplate = value?.AsBoolean() == true },
-                        "key" => entry with { Key = value?.AsString() },
-                        _ => entry,
-                    };
+                        continue;
+                    }
+                    if (change.GetString("op") != "remove" && change["val"] is { } value)
+                    {
+                        values[path] = value;
+                    }
+                    else
+                    {
+                        values.Remove(path);
+                    }
                 }
+                var entry = new Entry(new ObjectContent(reference, values));
                 _entries[reference] = entry;
-                if (before != entry.Name)
+                if (before is not null && before != entry.Name)
                 {
                     Unname(before, reference);
                 }
@@ -381,10 +410,17 @@ public sealed partial class InventoryIndex : IAsyncDisposable
         public string? PortgroupName(string key) => index._portgroups.TryGetValue(key, out var portgroup) ? NameOf(portgroup) : null;
     }
 
-    /// <summary>What the index keeps of an object.</summary>
-    private sealed record Entry(string Name, ManagedObjectReference? Parent, bool IsTemplate, string? Key)
+    /// <summary>What the index keeps of an object: the properties it reads of its type (<see cref="PathsOf"/>), as a read would give them.</summary>
+    private sealed record Entry(ObjectContent Content)
     {
-        public bool IsOfKind(ManagedObjectReference reference, VSphereObjectKind kind) => InventoryLookup.IsOfKind(reference, IsTemplate, kind);
+        public string Name => Content.GetString("name") ?? Content.Ref.Value;
+
+        public ManagedObjectReference? Parent => Content.GetReference("parent");
+
+        public string? Key => Content.GetString("key");
+
+        public bool IsOfKind(ManagedObjectReference reference, VSphereObjectKind kind) =>
+            InventoryLookup.IsOfKind(reference, Content.GetBoolean("config.template") == true, kind);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inventory index filled: {Count} objects")]

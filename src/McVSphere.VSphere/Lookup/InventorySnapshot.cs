@@ -21,7 +21,7 @@ public sealed class InventorySnapshot : IInventoryNames
     private static readonly string[] PlacementTypes = ["Folder", "Datacenter", "ComputeResource", "ResourcePool", "HostSystem"];
 
     /// <summary>Subtypes and their base type: a property spec of the base type reads them too.</summary>
-    private static readonly Dictionary<string, string> Subtypes = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> Subtypes = new(StringComparer.Ordinal)
     {
         ["ClusterComputeResource"] = "ComputeResource",
         ["VirtualApp"] = "ResourcePool",
@@ -68,6 +68,14 @@ public sealed class InventorySnapshot : IInventoryNames
             }
             list.AddRange(paths.Where(path => !list.Contains(path, StringComparer.Ordinal)));
         }
+        var readTypes = pathsByType.Keys
+            .Concat(Subtypes.Where(pair => pathsByType.ContainsKey(pair.Value)).Select(pair => pair.Key))
+            .ToHashSet(StringComparer.Ordinal);
+        // The live index holds it all when it is current and keeps these paths: no round trip.
+        if (client.Lookup.Index?.Contents(pathsByType) is { } indexed)
+        {
+            return new InventorySnapshot(indexed, readTypes);
+        }
         // A spec of a base type also reads its subtypes: a subtype's own spec keeps only the paths the base does not read.
         foreach (var (subtype, baseType) in Subtypes)
         {
@@ -83,9 +91,6 @@ public sealed class InventorySnapshot : IInventoryNames
 
         var propertySpecs = pathsByType.Select(pair => new PropertySpec { Type = pair.Key, PathSet = pair.Value }).ToArray();
         var objects = await client.Properties.RetrieveAsync(propertySpecs, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var readTypes = pathsByType.Keys
-            .Concat(Subtypes.Where(pair => pathsByType.ContainsKey(pair.Value)).Select(pair => pair.Key))
-            .ToHashSet(StringComparer.Ordinal);
         return new InventorySnapshot(objects, readTypes);
     }
 
