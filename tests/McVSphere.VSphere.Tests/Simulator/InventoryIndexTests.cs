@@ -6,7 +6,8 @@ namespace McVSphere.VSphere.Tests.Simulator;
 
 /// <summary>
 /// The live inventory index (VSphereConnectionOptions.InventoryIndex): warm lookups make no round trip, changes made
-/// behind the client's back show, the client's own changes are seen by its next lookup, and it survives its session.
+/// behind the client's back show, the client's own changes are seen by its next lookup, and it survives its session; and
+/// what else a client reads once per session rather than per call (performance counter definitions).
 /// </summary>
 public sealed class InventoryIndexTests : IAsyncLifetime
 {
@@ -125,6 +126,21 @@ public sealed class InventoryIndexTests : IAsyncLifetime
 
         var before = await PropertyReadsAsync();
         Assert.Equal(source.Ref, (await indexed.Lookup.FindAsync(VSphereObjectKind.VirtualMachine, "after-termination")).Ref);
+        Assert.Equal(before, await PropertyReadsAsync());
+    }
+
+    [Fact]
+    public async Task Performance_counter_definitions_are_read_once_per_session()
+    {
+        await using var client = TestClients.Create(_simulator);
+        await client.ConnectAsync();
+        var first = await client.GetPerfCountersAsync();
+
+        var before = await PropertyReadsAsync();
+        var second = await client.GetPerfCountersAsync();
+
+        Assert.NotEmpty(first);
+        Assert.Same(first, second);
         Assert.Equal(before, await PropertyReadsAsync());
     }
 

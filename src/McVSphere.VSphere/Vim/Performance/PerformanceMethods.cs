@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace McVSphere.VSphere.Vim;
 
 /// <summary>The time of one sample (<c>PerfSampleInfo</c>).</summary>
@@ -45,12 +47,26 @@ public static class PerformanceMethods
     /// <summary>The real-time sampling interval of ESXi and vCenter, in seconds.</summary>
     public const int RealTimeInterval = 20;
 
-    /// <summary>Reads every counter the server defines (PerformanceManager.perfCounter).</summary>
+    // The counter definitions of each client, with the session they were read in: hundreds of definitions that change
+    // only when vCenter does, read once per session instead of once per call.
+    private static readonly ConditionalWeakTable<VSphereClient, StrongBox<(string Session, IReadOnlyList<PerfCounterInfo> Counters)>> Definitions = new();
+
+    /// <summary>Every counter the server defines (PerformanceManager.perfCounter), read once per vCenter session.</summary>
     public static async Task<IReadOnlyList<PerfCounterInfo>> GetPerfCountersAsync(this VSphereClient client, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(client);
+        if (Definitions.TryGetValue(client, out var known) && known.Value.Session == client.CurrentSession?.Key)
+        {
+            return known.Value.Counters;
+        }
         var perfManager = await GetPerfManagerAsync(client, "perfCounter", cancellationToken).ConfigureAwait(false);
         var content = await client.Properties.RetrieveAsync(perfManager, ["perfCounter"], cancellationToken).ConfigureAwait(false);
-        return content.GetArray("perfCounter").OfType<VimObject>().Select(PerfCounterInfo.From).ToArray();
+        IReadOnlyList<PerfCounterInfo> counters = content.GetArray("perfCounter").OfType<VimObject>().Select(PerfCounterInfo.From).ToArray();
+        if (client.CurrentSession?.Key is { } session)
+        {
+            Definitions.AddOrUpdate(client, new StrongBox<(string, IReadOnlyList<PerfCounterInfo>)>((session, counters)));
+        }
+        return counters;
     }
 
     /// <summary>The metrics an entity has at a sampling interval (QueryAvailablePerfMetric).</summary>
