@@ -8,7 +8,7 @@ using ModelContextProtocol.Client;
 
 // Benchmarks McVSphere side by side with a raw floor and the original server's access pattern, in one run.
 // Usage: McVSphere.Bench [--sizes 1000,5000,20000] [--repeat 5] [--calls 2000] [--skip-original] [--list-vms-only]
-//                       [--per-vm-sizes 20,5000,50000] [--per-vm-only] [--out results.json]
+//                       [--per-vm-sizes 20,5000,50000] [--per-vm-only] [--index-memory 50000] [--out results.json]
 var arguments = args.ToList();
 string Option(string name, string fallback) => arguments.IndexOf(name) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : fallback;
 var sizes = Option("--sizes", "1000,5000,20000").Split(',').Select(int.Parse).ToArray();
@@ -29,6 +29,11 @@ string[] listVmsPaths =
 ];
 
 var results = new Dictionary<string, object>();
+if (Option("--index-memory", "") is { Length: > 0 } indexVms)
+{
+    Console.Error.WriteLine($"== inventory index memory at {indexVms} VMs");
+    results["index_memory"] = await IndexMemory.RunAsync(int.Parse(indexVms, CultureInfo.InvariantCulture));
+}
 Console.Error.WriteLine($"== one call on one VM at {string.Join(", ", perVmSizes)} VMs, interleaved");
 results["per_vm_calls"] = await PerVmCalls.RunAsync(perVmSizes, repeat * 4);
 var listVms = new List<object>();

@@ -40,7 +40,8 @@ public sealed partial class InventoryIndex : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<ManagedObjectReference, Entry> _entries = new();
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<ManagedObjectReference, byte>> _byName = new(StringComparer.OrdinalIgnoreCase);
+    // Objects by name ignoring case: mostly one each, so a small array rather than a set per name.
+    private readonly ConcurrentDictionary<string, ManagedObjectReference[]> _byName = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ManagedObjectReference> _portgroups = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _firstFill = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _startLock = new();
@@ -144,7 +145,7 @@ public sealed partial class InventoryIndex : IAsyncDisposable
             return null;
         }
         return _byName.TryGetValue(name, out var named)
-            ? named.Keys.Select(reference => Describe(kind, reference)).OfType<InventoryObject>().ToArray()
+            ? named.Select(reference => Describe(kind, reference)).OfType<InventoryObject>().ToArray()
             : [];
     }
 
@@ -275,14 +276,49 @@ public sealed partial class InventoryIndex : IAsyncDisposable
 
     /// <summary>
     /// What the index reads of objects of <paramref name="type"/>: name and parent; for a VM its template flag and the
-    /// fields a VM listing shows (<see cref="VirtualMachineListingPaths"/>); a port group's key.
+    /// fields a VM listing shows (<see cref="VirtualMachineListingPaths"/>); a port group's key. One array per type,
+    /// shared by its entries.
     /// </summary>
     private static string[] PathsOf(string type) => type switch
     {
-        "VirtualMachine" => ["name", "parent", "config.template", .. VirtualMachineListingPaths],
-        "DistributedVirtualPortgroup" => ["name", "parent", "key"],
-        _ => ["name", "parent"],
+        "VirtualMachine" => VirtualMachinePaths,
+        "DistributedVirtualPortgroup" => PortgroupPaths,
+        _ => NameAndParent,
     };
+
+    /// <summary>An entry's properties as a read gives them (set ones only), kept as one array beside its type's paths.</summary>
+    private sealed class Slots(string[] paths, VimValue?[] values) : IReadOnlyDictionary<string, VimValue>
+    {
+        public VimValue this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
+
+        public IEnumerable<string> Keys => this.Select(pair => pair.Key);
+
+        public IEnumerable<VimValue> Values => this.Select(pair => pair.Value);
+
+        public int Count => values.Count(value => value is not null);
+
+        public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out VimValue value)
+        {
+            var slot = Array.IndexOf(paths, key);
+            value = slot >= 0 ? values[slot] : null;
+            return value is not null;
+        }
+
+        public IEnumerator<KeyValuePair<string, VimValue>> GetEnumerator()
+        {
+            for (var slot = 0; slot < paths.Length; slot++)
+            {
+                if (values[slot] is { } value)
+                {
+                    yield return new KeyValuePair<string, VimValue>(paths[slot], value);
+                }
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     /// <summary>The VM fields the index keeps live, so that a listing of them makes no round trip.</summary>
     public static readonly IReadOnlyList<string> VirtualMachineListingPaths =
@@ -290,6 +326,11 @@ public sealed partial class InventoryIndex : IAsyncDisposable
         "summary.runtime.powerState", "summary.config.numCpu", "summary.config.memorySizeMB", "summary.config.guestFullName",
         "summary.guest.ipAddress", "summary.runtime.host", "summary.guest.toolsStatus", "summary.config.template",
     ];
+
+    // Declared after the listing paths, which they include (static fields initialize in order).
+    private static readonly string[] NameAndParent = ["name", "parent"];
+    private static readonly string[] PortgroupPaths = ["name", "parent", "key"];
+    private static readonly string[] VirtualMachinePaths = ["name", "parent", "config.template", .. VirtualMachineListingPaths];
 
     /// <summary>
     /// The indexed objects of the types of <paramref name="pathsByType"/> (and their subtypes, as a property read gives
@@ -332,29 +373,26 @@ public sealed partial class InventoryIndex : IAsyncDisposable
                 }
                 var previous = _entries.GetValueOrDefault(reference);
                 var before = previous?.Name;
-                var values = previous is null ? new Dictionary<string, VimValue>(StringComparer.Ordinal) : new Dictionary<string, VimValue>(previous.Content.Properties);
+                var paths = PathsOf(reference.Type);
+                var values = previous?.Values.ToArray() ?? new VimValue?[paths.Length];
                 foreach (var change in update.GetArray("changeSet").OfType<VimObject>())
                 {
-                    if (change.GetString("name") is not { } path)
+                    var slot = change.GetString("name") is { } path ? Array.IndexOf(paths, path) : -1;
+                    if (slot >= 0)
                     {
-                        continue;
-                    }
-                    if (change.GetString("op") != "remove" && change["val"] is { } value)
-                    {
-                        values[path] = value;
-                    }
-                    else
-                    {
-                        values.Remove(path);
+                        values[slot] = change.GetString("op") != "remove" && change["val"] is { } value ? Compact(paths[slot], value) : null;
                     }
                 }
-                var entry = new Entry(new ObjectContent(reference, values));
+                var entry = new Entry(new ObjectContent(reference, new Slots(paths, values)), values);
                 _entries[reference] = entry;
                 if (before is not null && before != entry.Name)
                 {
                     Unname(before, reference);
                 }
-                _byName.GetOrAdd(entry.Name, _ => new ConcurrentDictionary<ManagedObjectReference, byte>())[reference] = 0;
+                if (before != entry.Name)
+                {
+                    _byName.AddOrUpdate(entry.Name, [reference], (_, named) => named.Contains(reference) ? named : [.. named, reference]);
+                }
                 if (entry.Key is not null)
                 {
                     _portgroups[entry.Key] = reference;
@@ -363,11 +401,43 @@ public sealed partial class InventoryIndex : IAsyncDisposable
         }
     }
 
+    // Tens of thousands of VMs share a few folders, hosts, power states and guest names: one copy of each, not one per VM.
+    private readonly ConcurrentDictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Type, string Value), ManagedObjectReference> _references = new();
+
+    // The values that repeat across objects; others (names, IP addresses) are kept as read.
+    private static readonly HashSet<string> RepeatingPaths = new(StringComparer.Ordinal)
+    {
+        "config.template", "summary.runtime.powerState", "summary.config.numCpu", "summary.config.memorySizeMB", "summary.config.guestFullName",
+        "summary.guest.toolsStatus", "summary.config.template",
+    };
+
+    private string Pooled(string text) => _strings.GetOrAdd(text, text);
+
+    /// <summary>A value as the index keeps it: references (parents, hosts) and repeating values shared.</summary>
+    private VimValue Compact(string path, VimValue value) => value switch
+    {
+        ManagedObjectReference reference => _references.GetOrAdd((reference.Type, reference.Value), key => new ManagedObjectReference(Pooled(key.Type), key.Value)),
+        VimPrimitive primitive when RepeatingPaths.Contains(path) =>
+            new VimPrimitive(primitive.TypeName is null ? null : Pooled(primitive.TypeName), Pooled(primitive.Text)),
+        VimPrimitive { TypeName: { } type } primitive => new VimPrimitive(Pooled(type), primitive.Text),
+        _ => value,
+    };
+
     private void Unname(string name, ManagedObjectReference reference)
     {
+        // Only the index loop changes the index: a read-then-write is safe here.
         if (_byName.TryGetValue(name, out var named))
         {
-            named.TryRemove(reference, out _);
+            var rest = named.Where(other => !other.Equals(reference)).ToArray();
+            if (rest.Length == 0)
+            {
+                _byName.TryRemove(name, out _);
+            }
+            else
+            {
+                _byName[name] = rest;
+            }
         }
     }
 
@@ -411,7 +481,7 @@ public sealed partial class InventoryIndex : IAsyncDisposable
     }
 
     /// <summary>What the index keeps of an object: the properties it reads of its type (<see cref="PathsOf"/>), as a read would give them.</summary>
-    private sealed record Entry(ObjectContent Content)
+    private sealed record Entry(ObjectContent Content, VimValue?[] Values)
     {
         public string Name => Content.GetString("name") ?? Content.Ref.Value;
 
