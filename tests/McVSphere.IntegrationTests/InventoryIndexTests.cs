@@ -17,6 +17,11 @@ public sealed class InventoryIndexTests
         await indexedClient.CallJsonAsync("get_vm_info", new { name = "DC0_H0_VM0" }); // the first lookup starts the index
         await indexed.WaitForLogAsync(line => line.Contains("Inventory index filled", StringComparison.Ordinal), "the inventory index filled");
 
+        // An event filter names its entity by name (any kind): resolved from the index too.
+        var eventsBefore = await PropertyReadsAsync(simulator);
+        await indexedClient.CallJsonAsync("list_recent_events", new { entity_name = "DC0_C0_RP0_VM1" });
+        Assert.Equal(0, await PropertyReadsAsync(simulator) - eventsBefore);
+
         foreach (var vm in new[] { "DC0_H0_VM0", "DC0_C0_RP0_VM1" })
         {
             var expected = await plainClient.CallJsonAsync("get_vm_info", new { name = vm });

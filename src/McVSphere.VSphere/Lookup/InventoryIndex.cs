@@ -32,7 +32,8 @@ public sealed partial class InventoryIndex : IAsyncDisposable
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
     private static readonly HashSet<string> IndexedTypes =
-        [.. Enum.GetValues<VSphereObjectKind>().Select(kind => kind.ManagedObjectType()), .. InventoryLookup.AncestorTypes, "DistributedVirtualPortgroup"];
+        [.. Enum.GetValues<VSphereObjectKind>().Select(kind => kind.ManagedObjectType()), .. InventoryLookup.AncestorTypes, "DistributedVirtualPortgroup",
+         "DistributedVirtualSwitch"];
 
     private readonly VSphereSession _session;
     private readonly SoapClient _soap;
