@@ -86,6 +86,7 @@ public static class PerVmCalls
                 ["VCENTER_HOST"] = proxied.ToString(),
                 ["MCVSPHERE_PLUGINS"] = "Inventory,VmLifecycle",
                 ["MCVSPHERE_CONFIRM_DESTRUCTIVE"] = "false",
+                ["MCVSPHERE_INVENTORY_INDEX"] = "true",
             });
             return target;
         }

@@ -45,7 +45,10 @@ foreach (var size in perVmOnly ? [] : sizes)
     var proxied = new UriBuilder(simulator.Url) { Port = proxy.Port }.Uri;
 
     using var floor = await RawFloor.PrepareAsync(proxied, simulator.User, simulator.Password, listVmsPaths);
-    var environment = new Dictionary<string, string?>(simulator.HostEnvironment) { ["VCENTER_HOST"] = proxied.ToString(), ["MCVSPHERE_PLUGINS"] = "Inventory" };
+    var environment = new Dictionary<string, string?>(simulator.HostEnvironment)
+    {
+        ["VCENTER_HOST"] = proxied.ToString(), ["MCVSPHERE_PLUGINS"] = "Inventory", ["MCVSPHERE_INVENTORY_INDEX"] = "true",
+    };
     await using var client = await HostProcess.StartStdioAsync(environment);
     await client.CallJsonAsync("get_vcenter_info"); // logs in: not part of the measured calls
     // The host's inventory index fills after its first listing; list_vms is measured warm, as a running server answers it.

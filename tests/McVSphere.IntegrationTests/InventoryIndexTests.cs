@@ -10,7 +10,7 @@ public sealed class InventoryIndexTests
     public async Task get_vm_info_from_the_index_answers_as_from_a_bulk_read_with_one_property_read()
     {
         await using var simulator = await SimulatorProcess.StartAsync();
-        await using var indexed = await HostProcess.StartHttpAsync(simulator.HostEnvironment);
+        await using var indexed = await HostProcess.StartHttpAsync(new Dictionary<string, string?>(simulator.HostEnvironment) { ["MCVSPHERE_INVENTORY_INDEX"] = "true" });
         await using var plain = await HostProcess.StartHttpAsync(new Dictionary<string, string?>(simulator.HostEnvironment) { ["MCVSPHERE_INVENTORY_INDEX"] = "false" });
         await using var indexedClient = await indexed.ConnectAsync();
         await using var plainClient = await plain.ConnectAsync();
@@ -38,7 +38,7 @@ public sealed class InventoryIndexTests
     public async Task list_vms_from_the_index_answers_as_from_a_bulk_read_without_a_read_and_shows_a_change_made_elsewhere()
     {
         await using var simulator = await SimulatorProcess.StartAsync();
-        await using var indexed = await HostProcess.StartHttpAsync(simulator.HostEnvironment);
+        await using var indexed = await HostProcess.StartHttpAsync(new Dictionary<string, string?>(simulator.HostEnvironment) { ["MCVSPHERE_INVENTORY_INDEX"] = "true" });
         await using var plain = await HostProcess.StartHttpAsync(new Dictionary<string, string?>(simulator.HostEnvironment) { ["MCVSPHERE_INVENTORY_INDEX"] = "false" });
         await using var indexedClient = await indexed.ConnectAsync();
         await using var plainClient = await plain.ConnectAsync();
