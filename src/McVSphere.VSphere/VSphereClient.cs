@@ -45,7 +45,7 @@ public sealed class VSphereClient : IAsyncDisposable
         _propertyWaiter = new PropertyWaiter(_session, _soap, Properties, options, loggerFactory.CreateLogger<PropertyWaiter>());
         _tasks = new TaskWaiter(_session, _soap, _propertyWaiter, options, loggerFactory.CreateLogger<TaskWaiter>());
         Lookup = new InventoryLookup(Properties, options.InventoryIndex
-            ? new InventoryIndex(_session, _soap, Properties, loggerFactory.CreateLogger<InventoryIndex>())
+            ? new InventoryIndex(_session, _soap, Properties, _propertyWaiter, loggerFactory.CreateLogger<InventoryIndex>())
             : null);
         _rest = new VapiRestClient(_http, options);
         Tagging = new TaggingClient(_rest);

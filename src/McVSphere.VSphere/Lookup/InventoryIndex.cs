@@ -38,6 +38,7 @@ public sealed partial class InventoryIndex : IAsyncDisposable
     private readonly VSphereSession _session;
     private readonly SoapClient _soap;
     private readonly VSpherePropertyReader _properties;
+    private readonly PropertyWaiter _collectors;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<ManagedObjectReference, Entry> _entries = new();
@@ -52,11 +53,12 @@ public sealed partial class InventoryIndex : IAsyncDisposable
     private long _currentAsOf;
     private long _lastWrite;
 
-    internal InventoryIndex(VSphereSession session, SoapClient soap, VSpherePropertyReader properties, ILogger logger)
+    internal InventoryIndex(VSphereSession session, SoapClient soap, VSpherePropertyReader properties, PropertyWaiter collectors, ILogger logger)
     {
         _session = session;
         _soap = soap;
         _properties = properties;
+        _collectors = collectors;
         _logger = logger;
     }
 
@@ -164,7 +166,7 @@ public sealed partial class InventoryIndex : IAsyncDisposable
 
     private InventoryObject? Describe(VSphereObjectKind kind, ManagedObjectReference reference, Dictionary<ManagedObjectReference, string>? paths = null)
     {
-        if (!_entries.TryGetValue(reference, out var entry) || !entry.IsOfKind(reference, kind))
+        if (!_entries.TryGetValue(reference, out var entry) || !entry.IsOfKind(kind))
         {
             return null;
         }
@@ -227,18 +229,23 @@ public sealed partial class InventoryIndex : IAsyncDisposable
         _entries.Clear();
         _byName.Clear();
         _portgroups.Clear();
-        var collector = (await _soap.CallAsync("CreatePropertyCollector", ticket.Content.PropertyCollector, null, cancellationToken).ConfigureAwait(false))
-            ?.AsReference() ?? throw new VSphereException("CreatePropertyCollector returned no collector.");
+        var view = await _properties.CreateViewAsync(ticket, container: null, ["ManagedEntity"], cancellationToken).ConfigureAwait(false);
+        ManagedObjectReference collector;
         try
         {
-            var view = await _properties.CreateViewAsync(ticket, container: null, ["ManagedEntity"], cancellationToken).ConfigureAwait(false);
-            var spec = new PropertyFilterSpec
+            collector = await _collectors.CreateCollectorAsync(ticket, new PropertyFilterSpec
             {
                 PropSet = IndexedTypes.Select(type => new PropertySpec { Type = type, PathSet = PathsOf(type) }).ToArray(),
                 ObjectSet = [VSpherePropertyReader.ViewObjects(view, skipView: true)],
-            };
-            await _soap.CallAsync("CreateFilter", collector, [new VimArgument("spec", spec), new VimArgument("partialUpdates", false)], cancellationToken)
-                .ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await _properties.DestroyViewQuietlyAsync(view).ConfigureAwait(false);
+            throw;
+        }
+        try
+        {
             string? version = "";
             while (true)
             {
@@ -271,7 +278,8 @@ public sealed partial class InventoryIndex : IAsyncDisposable
         finally
         {
             _filled = false;
-            await DestroyQuietlyAsync(collector).ConfigureAwait(false);
+            await _collectors.DestroyCollectorQuietlyAsync(collector).ConfigureAwait(false);
+            await _properties.DestroyViewQuietlyAsync(view).ConfigureAwait(false);
         }
     }
 
@@ -442,19 +450,6 @@ public sealed partial class InventoryIndex : IAsyncDisposable
         }
     }
 
-    private async Task DestroyQuietlyAsync(ManagedObjectReference collector)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _soap.CallAsync("DestroyPropertyCollector", collector, null, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is VSphereException or OperationCanceledException or HttpRequestException)
-        {
-            // The session or the connection is gone, and the collector with it.
-        }
-    }
-
     /// <summary>Stops following vCenter.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -490,8 +485,7 @@ public sealed partial class InventoryIndex : IAsyncDisposable
 
         public string? Key => Content.GetString("key");
 
-        public bool IsOfKind(ManagedObjectReference reference, VSphereObjectKind kind) =>
-            InventoryLookup.IsOfKind(reference, Content.GetBoolean("config.template") == true, kind);
+        public bool IsOfKind(VSphereObjectKind kind) => InventoryLookup.IsOfKind(Content.Ref, Content.GetBoolean("config.template") == true, kind);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inventory index filled: {Count} objects")]

@@ -86,12 +86,9 @@ internal sealed partial class PropertyWaiter(
             return;
         }
 
-        var collector = (await soap.CallAsync("CreatePropertyCollector", ticket.Content.PropertyCollector, null, cancellationToken)
-            .ConfigureAwait(false))?.AsReference() ?? throw new VSphereException("CreatePropertyCollector returned no collector.");
+        var collector = await CreateCollectorAsync(ticket, spec, cancellationToken).ConfigureAwait(false);
         try
         {
-            await soap.CallAsync("CreateFilter", collector, [new VimArgument("spec", spec), new VimArgument("partialUpdates", false)],
-                cancellationToken).ConfigureAwait(false);
             string? version = "";
             while (true)
             {
@@ -112,7 +109,7 @@ internal sealed partial class PropertyWaiter(
         }
         finally
         {
-            await DestroyQuietlyAsync(collector).ConfigureAwait(false);
+            await DestroyCollectorQuietlyAsync(collector).ConfigureAwait(false);
         }
     }
 
@@ -133,14 +130,36 @@ internal sealed partial class PropertyWaiter(
         }
     }
 
-    private async Task DestroyQuietlyAsync(ManagedObjectReference collector)
+    /// <summary>
+    /// A PropertyCollector of its own in the session of <paramref name="ticket"/>, with one filter of <paramref name="spec"/>,
+    /// so that its WaitForUpdatesEx sees only these updates. Destroy it with <see cref="DestroyCollectorQuietlyAsync"/>.
+    /// </summary>
+    internal async Task<ManagedObjectReference> CreateCollectorAsync(SessionTicket ticket, PropertyFilterSpec spec, CancellationToken cancellationToken)
+    {
+        var collector = (await soap.CallAsync("CreatePropertyCollector", ticket.Content.PropertyCollector, null, cancellationToken)
+            .ConfigureAwait(false))?.AsReference() ?? throw new VSphereException("CreatePropertyCollector returned no collector.");
+        try
+        {
+            await soap.CallAsync("CreateFilter", collector, [new VimArgument("spec", spec), new VimArgument("partialUpdates", false)],
+                cancellationToken).ConfigureAwait(false);
+            return collector;
+        }
+        catch
+        {
+            await DestroyCollectorQuietlyAsync(collector).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Destroys a collector (and its filters), best effort: a session that is gone took it along.</summary>
+    internal async Task DestroyCollectorQuietlyAsync(ManagedObjectReference collector)
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await soap.CallAsync("DestroyPropertyCollector", collector, null, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is VSphereException or OperationCanceledException)
+        catch (Exception error) when (error is VSphereException or OperationCanceledException or HttpRequestException)
         {
             LogCleanupFailed(collector, error.Message);
         }

@@ -116,5 +116,5 @@ public sealed class ClientRegistrations(ProxySealer sealer, ClientMetadataDocume
         };
     }
 
-    public static string Shorten(string? clientId) => clientId is null ? "" : clientId.Length > 24 ? clientId[..24] + "…" : clientId;
+    private static string Shorten(string? clientId) => clientId is null ? "" : clientId.Length > 24 ? clientId[..24] + "…" : clientId;
 }
