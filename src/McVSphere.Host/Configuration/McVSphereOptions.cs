@@ -23,7 +23,7 @@ public sealed record VCenterSettings(string Server, string User, string Password
     public int PageSize { get; init; } = 1000;
 
     /// <summary>Keep a live inventory index for lookups (MCVSPHERE_INVENTORY_INDEX).</summary>
-    public bool InventoryIndex { get; init; }
+    public bool InventoryIndex { get; init; } = true;
 }
 
 /// <summary>How long the host waits for vCenter: to open a connection (TCP and TLS), for one call's answer, for a task.</summary>
@@ -53,7 +53,7 @@ public sealed record McVSphereOptions
     public int PageSize { get; init; } = 1000;
 
     /// <summary>Keep a live inventory index for lookups (MCVSPHERE_INVENTORY_INDEX).</summary>
-    public bool InventoryIndex { get; init; }
+    public bool InventoryIndex { get; init; } = true;
 
     /// <summary>Long calls one caller may run at once (MCVSPHERE_MAX_LONG_CALLS).</summary>
     public int MaxLongCallsPerCaller { get; init; } = 8;

@@ -75,18 +75,27 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
             return context.Server.SendMessageAsync(new JsonRpcNotification { Method = method, Params = parameters }, token);
         }
 
-        var acknowledged = new SubscriptionsListenNotifications { ResourceSubscriptions = granted.Count > 0 ? granted : null };
-        await SendAsync(NotificationMethods.SubscriptionsAcknowledgedNotification,
-            JsonSerializer.SerializeToNode(new SubscriptionsAcknowledgedNotificationParams { Notifications = acknowledged }, McpJsonUtilities.DefaultOptions)!.AsObject(),
-            cancellationToken);
+        // The acknowledgement promises that changes from then on are notified, so it is sent once the watches hold the
+        // inventory; an update noticed before it waits for it.
+        var acknowledgedSent = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var listener = new object();
         try
         {
             foreach (var uri in granted)
             {
-                await subscriptions.SubscribeAsync(listener, uri,
-                    updated => SendAsync(NotificationMethods.ResourceUpdatedNotification, new JsonObject { ["uri"] = updated }, CancellationToken.None), cancellationToken);
+                await subscriptions.SubscribeAsync(listener, uri, async updated =>
+                {
+                    if (await acknowledgedSent.Task)
+                    {
+                        await SendAsync(NotificationMethods.ResourceUpdatedNotification, new JsonObject { ["uri"] = updated }, CancellationToken.None);
+                    }
+                }, cancellationToken);
             }
+            var acknowledged = new SubscriptionsListenNotifications { ResourceSubscriptions = granted.Count > 0 ? granted : null };
+            await SendAsync(NotificationMethods.SubscriptionsAcknowledgedNotification,
+                JsonSerializer.SerializeToNode(new SubscriptionsAcknowledgedNotificationParams { Notifications = acknowledged }, McpJsonUtilities.DefaultOptions)!.AsObject(),
+                cancellationToken);
+            acknowledgedSent.TrySetResult(true);
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException)
@@ -95,6 +104,7 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
         }
         finally
         {
+            acknowledgedSent.TrySetResult(false);
             foreach (var uri in granted)
             {
                 subscriptions.Unsubscribe(listener, uri);
