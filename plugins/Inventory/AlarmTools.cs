@@ -14,6 +14,7 @@ public sealed class AlarmTools(IVSphereSession session)
         "Triggered alarms across the whole inventory (the root folder's triggeredAlarmState, which includes its descendants), in three " +
         "bulk reads. Returns {count, alarms}; alarms are worst first, then newest: [{alarm (name), description, entity, entity_type, " +
         "status (red|yellow), time, acknowledged, acknowledged_by}]. count 0 means no alarm is triggered.")]
+    [ListsEveryVCenter]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<AlarmList> GetAlarms(CancellationToken cancellationToken = default)
     {

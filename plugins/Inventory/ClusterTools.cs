@@ -15,6 +15,7 @@ public sealed class ClusterTools(IVSphereSession session)
     [McpServerTool(Name = "list_clusters", UseStructuredContent = true), Description(
         "Lists clusters in one bulk read. " + ListFilters.ListingFields +
         " Items are sorted by name; each: " + ClusterSummaries.Fields + " An empty list means no clusters (standalone hosts only).")]
+    [ListsEveryVCenter]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<Listing<ClusterSummary>> ListClusters(
         [Description(ListFilters.NamePatternDescription)] string? name_pattern = null,

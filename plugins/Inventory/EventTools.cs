@@ -26,6 +26,7 @@ public sealed class EventTools(IVSphereSession session)
 
     [McpServerTool(Name = "list_recent_events", UseStructuredContent = true), Description(
         "Recent vCenter events (EventManager.QueryEvents) filtered by time window, event types and inventory object. " + ResultFields)]
+    [ListsEveryVCenter]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public Task<EventList> ListRecentEvents(
         [Description("The most events to return, 1 to 1000.")] int max_count = 50,

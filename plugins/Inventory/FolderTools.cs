@@ -22,6 +22,7 @@ public sealed class FolderTools(IVSphereSession session)
         "Lists inventory folders in one bulk read: VM folders, host folders, datastore folders and network folders of every datacenter. " +
         ListFilters.ListingFields + " Items are sorted by path; each: name, path (e.g. 'DC0/vm/Lab'; use it as folder_path elsewhere), type (vm|host|datastore|" +
         "network|datacenter), children (number of direct children).")]
+    [ListsEveryVCenter]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<Listing<FolderSummary>> ListFolders(
         [Description(ListFilters.NamePatternDescription)] string? name_pattern = null,

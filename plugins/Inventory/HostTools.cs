@@ -17,6 +17,7 @@ public sealed class HostTools(IVSphereSession session)
         " Items are sorted by name; each: name, connection_state (connected|disconnected|notResponding), power_state (poweredOn|poweredOff|standBy|unknown), " +
         "in_maintenance_mode, cluster (absent for standalone hosts), model, vendor, cpu_model, cpu_cores, cpu_threads, cpu_mhz (per core), " +
         "memory_gb, version (ESXi product and build), vm_count, overall_status (green|yellow|red|gray).")]
+    [ListsEveryVCenter]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<Listing<HostSummary>> ListHosts(
         [Description(ListFilters.NamePatternDescription)] string? name_pattern = null,

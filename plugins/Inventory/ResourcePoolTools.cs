@@ -18,6 +18,7 @@ public sealed class ResourcePoolTools(IVSphereSession session)
     [McpServerTool(Name = "list_resource_pools", UseStructuredContent = true), Description(
         "Lists resource pools (and vApps) in one bulk read, with optional filters and a limit. " + ListFilters.ListingFields +
         " Items are sorted by path; each: " + ResourcePoolSummaries.Fields + " Pool names repeat (every cluster has a root pool named 'Resources'): use path to tell them apart.")]
+    [ListsEveryVCenter]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<Listing<ResourcePoolSummary>> ListResourcePools(
         [Description("Only the pools of this cluster (name or inventory path).")] string? cluster_name = null,

@@ -15,6 +15,7 @@ public sealed class TagTools(IVSphereSession session)
         "vSphere tags and their categories (vAPI tagging service). Returns {count, tags, categories}: tags [{name, category, description}] " +
         "sorted by category then name, count = number of tags; categories [{name, description, cardinality (SINGLE|MULTIPLE: tags of the " +
         "category one object may carry), associable_types (object types its tags apply to; empty = all), tag_count}].")]
+    [ListsEveryVCenter]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<TagList> ListTags(
         [Description("Only the tags of this category (its name, case-insensitive).")] string? category_name = null,

@@ -26,6 +26,7 @@ public sealed class TaskTools(IVSphereSession session)
 
     [McpServerTool(Name = "list_recent_tasks", UseStructuredContent = true), Description(
         "Recent vSphere tasks (TaskManager.recentTask), read in bulk, optionally only those on one inventory object. " + ResultFields)]
+    [ListsEveryVCenter]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public Task<TaskList> ListRecentTasks(
         [Description("The most tasks to return.")] int max_count = 20,

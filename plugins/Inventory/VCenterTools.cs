@@ -9,6 +9,7 @@ namespace McVSphere.Plugins.Inventory;
 public sealed class VCenterTools(IVSphereSession session)
 {
     [McpServerTool(Name = "get_vcenter_info", UseStructuredContent = true), Description("What vCenter (or ESXi) this server is connected to: product, version, build, API version, and whether it is the embedded simulator.")]
+    [ListsEveryVCenter]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     public async Task<VCenterInfo> GetVCenterInfo(CancellationToken cancellationToken)
     {

@@ -18,6 +18,7 @@ public sealed class VmInventoryTools(IVSphereSession session)
         " Items are sorted by name; each: name, power_state (poweredOn|poweredOff|suspended), cpu (vCPUs), memory_mb, guest_os, ip_address (from VMware Tools), " +
         "host, cluster (absent on standalone hosts), folder (inventory path of its folder, e.g. 'DC0/vm/Lab'), tools_status " +
         "(toolsOk|toolsOld|toolsNotRunning|toolsNotInstalled), template (true for templates). Fields vSphere leaves unset are omitted.")]
+    [ListsEveryVCenter]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     [LinksItemsTo("esxi://vms/{vm_name}")]
     public async Task<Listing<VmSummary>> ListVms(
@@ -56,6 +57,7 @@ public sealed class VmInventoryTools(IVSphereSession session)
     [McpServerTool(Name = "list_templates", UseStructuredContent = true), Description(
         "Lists VM templates in one bulk read. " + ListFilters.ListingFields +
         " Items are sorted by name; each: name, guest_os, cpu, memory_mb, folder (inventory path), host (where it is registered).")]
+    [ListsEveryVCenter]
     [RequiresPermission(PermissionLevel.ReadOnly)]
     [LinksItemsTo("esxi://vms/{vm_name}")]
     public async Task<Listing<TemplateSummary>> ListTemplates(

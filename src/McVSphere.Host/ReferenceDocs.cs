@@ -58,7 +58,7 @@ public static class ReferenceDocs
     {
         var services = new ServiceCollection().AddLogging();
         // Registered so that tool parameters of the session's type are bound as services; nothing connects.
-        services.AddVSphereSession(new VCenterSettings("docs.invalid", "", "", false, null, null), new PlacementDefaults(null, null, null, null), isSimulator: false);
+        services.AddVSphereSession(new McVSphereOptions { PluginDirectory = "" }.SingleTarget(new VCenterSettings("docs.invalid", "", "", false, null, null)), isSimulator: false);
         services.AddMcVSphereMcpServer(plugins);
         using var provider = services.BuildServiceProvider();
         var catalog = provider.GetRequiredService<ToolCatalog>();

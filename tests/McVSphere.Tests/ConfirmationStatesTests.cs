@@ -23,49 +23,50 @@ public class ConfirmationStatesTests
     [Fact]
     public void A_state_is_accepted_once_by_any_instance_that_shares_the_secret()
     {
-        var state = new ConfirmationStates(new RequestStateSigner(Secret), _time).Create(Alice, "delete_vm", Arguments("web-01"));
+        var state = new ConfirmationStates(new RequestStateSigner(Secret), _time).Create(Alice, "prod", "delete_vm", Arguments("web-01"));
         var otherInstance = new ConfirmationStates(new RequestStateSigner(Secret), _time);
 
-        Assert.Null(otherInstance.Accept(state, Alice, "delete_vm", Arguments("web-01", confirm: true)));
-        Assert.Equal("it was used already", otherInstance.Accept(state, Alice, "delete_vm", Arguments("web-01")));
+        Assert.Null(otherInstance.Accept(state, Alice, "prod", "delete_vm", Arguments("web-01", confirm: true)));
+        Assert.Equal("it was used already", otherInstance.Accept(state, Alice, "prod", "delete_vm", Arguments("web-01")));
     }
 
     [Fact]
-    public void A_state_for_another_caller_tool_or_arguments_is_refused()
+    public void A_state_for_another_caller_target_tool_or_arguments_is_refused()
     {
         var states = new ConfirmationStates(new RequestStateSigner(Secret), _time);
-        var state = states.Create(Alice, "delete_vm", Arguments("web-01"));
+        var state = states.Create(Alice, "prod", "delete_vm", Arguments("web-01"));
 
-        Assert.Contains("another caller, tool or arguments", states.Accept(state, Bob, "delete_vm", Arguments("web-01")));
-        Assert.Contains("another caller, tool or arguments", states.Accept(state, Alice, "delete_snapshot", Arguments("web-01")));
-        Assert.Contains("another caller, tool or arguments", states.Accept(state, Alice, "delete_vm", Arguments("db-01")));
-        Assert.Null(states.Accept(state, Alice, "delete_vm", Arguments("web-01")));
+        Assert.Contains("another caller, vCenter, tool or arguments", states.Accept(state, Bob, "prod", "delete_vm", Arguments("web-01")));
+        Assert.Contains("another caller, vCenter, tool or arguments", states.Accept(state, Alice, "prod", "delete_snapshot", Arguments("web-01")));
+        Assert.Contains("another caller, vCenter, tool or arguments", states.Accept(state, Alice, "prod", "delete_vm", Arguments("db-01")));
+        Assert.Contains("another caller, vCenter, tool or arguments", states.Accept(state, Alice, "lab", "delete_vm", Arguments("web-01")));
+        Assert.Null(states.Accept(state, Alice, "prod", "delete_vm", Arguments("web-01")));
     }
 
     [Fact]
     public void An_altered_state_or_one_signed_with_another_secret_is_refused()
     {
         var states = new ConfirmationStates(new RequestStateSigner(Secret), _time);
-        var state = states.Create(Alice, "delete_vm", Arguments("web-01"));
+        var state = states.Create(Alice, "prod", "delete_vm", Arguments("web-01"));
         var payload = state[..state.IndexOf('.')];
         var forged = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new { Principal = "x", Tool = "delete_vm" })).TrimEnd('=') + state[state.IndexOf('.')..];
 
-        Assert.Contains("signature does not match", states.Accept(forged, Alice, "delete_vm", Arguments("web-01")));
+        Assert.Contains("signature does not match", states.Accept(forged, Alice, "prod", "delete_vm", Arguments("web-01")));
         Assert.Contains("signature does not match", new ConfirmationStates(new RequestStateSigner("another-secret-of-at-least-32-characters"u8.ToArray()), _time)
-            .Accept(state, Alice, "delete_vm", Arguments("web-01")));
-        Assert.Contains("not a confirmation state", states.Accept(payload, Alice, "delete_vm", Arguments("web-01")));
-        Assert.Contains("not a confirmation state", states.Accept("not base64!.at all", Alice, "delete_vm", Arguments("web-01")));
+            .Accept(state, Alice, "prod", "delete_vm", Arguments("web-01")));
+        Assert.Contains("not a confirmation state", states.Accept(payload, Alice, "prod", "delete_vm", Arguments("web-01")));
+        Assert.Contains("not a confirmation state", states.Accept("not base64!.at all", Alice, "prod", "delete_vm", Arguments("web-01")));
     }
 
     [Fact]
     public void A_state_expires()
     {
         var states = new ConfirmationStates(new RequestStateSigner(Secret), _time);
-        var state = states.Create(Alice, "delete_vm", Arguments("web-01"));
+        var state = states.Create(Alice, "prod", "delete_vm", Arguments("web-01"));
 
         _time.Now += ConfirmationStates.Lifetime + TimeSpan.FromSeconds(1);
 
-        Assert.Contains("expired", states.Accept(state, Alice, "delete_vm", Arguments("web-01")));
+        Assert.Contains("expired", states.Accept(state, Alice, "prod", "delete_vm", Arguments("web-01")));
     }
 
     private sealed class SettableTime(DateTimeOffset now) : TimeProvider

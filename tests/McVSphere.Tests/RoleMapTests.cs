@@ -70,3 +70,43 @@ public class RoleMapTests
         Assert.Equal(RoleMap.Default.Levels, map.Levels);
     }
 }
+
+/// <summary>The JSON form of the role map, with grants scoped to targets.</summary>
+public class TargetRoleMapTests
+{
+    [Fact]
+    public void A_group_can_hold_a_level_on_some_targets_and_another_elsewhere()
+    {
+        Assert.True(RoleMap.TryParse("""
+            {"vsphere-readers": "READ_ONLY",
+             "lab-admins": {"level": "VM_LIFECYCLE", "targets": ["lab-*"]},
+             "ops": [{"level": "POWER_OPS", "targets": ["prod"]}, {"level": "FULL_ADMIN", "targets": ["lab-1", "esx?"]}]}
+            """, out var map, out var error), error);
+
+        var admin = new Caller("ann", ["lab-admins", "vsphere-readers"], map.LevelOf(["lab-admins", "vsphere-readers"]), Grants: map.GrantsOf(["lab-admins", "vsphere-readers"]));
+        var ops = new Caller("otto", ["ops"], map.LevelOf(["ops"]), Grants: map.GrantsOf(["ops"]));
+
+        Assert.Equal(PermissionLevel.VmLifecycle, admin.Level);
+        Assert.Equal(PermissionLevel.VmLifecycle, admin.LevelOn("LAB-2"));
+        Assert.Equal(PermissionLevel.ReadOnly, admin.LevelOn("prod"));
+        Assert.Equal(PermissionLevel.PowerOps, ops.LevelOn("prod"));
+        Assert.Equal(PermissionLevel.FullAdmin, ops.LevelOn("esx1"));
+        Assert.Null(ops.LevelOn("lab-2"));
+        Assert.True(RoleMap.TryParse(map.ToString(), out var again, out _));
+        Assert.Equal(map.Levels, again.Levels);
+    }
+
+    [Theory]
+    [InlineData("""{"ops": "ROOT"}""", "'ROOT' (for group 'ops') is not a level")]
+    [InlineData("""{"ops": {"level": "READ_ONLY", "targets": []}}""", "group 'ops': targets must be a non-empty array")]
+    [InlineData("""{"ops": {"level": "READ_ONLY", "target": ["x"]}}""", "group 'ops': 'target' is not a grant field")]
+    [InlineData("""{"ops": 3}""", "group 'ops': give a level")]
+    [InlineData("""{"ops": []}""", "group 'ops' has an empty list of grants.")]
+    [InlineData("""{"ops": "READ_ONLY" """, "is not valid JSON")]
+    [InlineData("{}", "maps no group")]
+    public void A_malformed_JSON_map_is_refused_with_the_reason(string text, string error)
+    {
+        Assert.False(RoleMap.TryParse(text, out _, out var message));
+        Assert.Contains(error, message);
+    }
+}

@@ -19,6 +19,7 @@ public static class HostSettings
     public static readonly SettingDefinition VCenterCluster = new("VCENTER_CLUSTER", "vCenter", "Default cluster for tools that need one.", "the first cluster");
     public static readonly SettingDefinition VCenterDatastore = new("VCENTER_DATASTORE", "vCenter", "Default datastore for new VMs and disks.", "the datastore with most free space");
     public static readonly SettingDefinition VCenterNetwork = new("VCENTER_NETWORK", "vCenter", "Default network for new NICs.", "\"VM Network\", else the first network");
+    public static readonly SettingDefinition TargetsFile = new("MCVSPHERE_TARGETS_FILE", "vCenter", "JSON file of several vCenters (or ESXi hosts) to serve, instead of the VCENTER_* variables: {\"default\": \"prod\", \"targets\": [{\"name\": \"prod\", \"host\": \"vc-prod.example.com\", \"user\": \"svc@vsphere.local\", \"password_file\": \"/run/secrets/prod\", \"thumbprint\": \"AB:CD:...\", \"datacenter\": \"DC1\"}, ...]}. Each target takes the settings of the VCENTER_* variables, named without the prefix in lower case (host, user, password or password_file, insecure, ca_bundle, thumbprint, datacenter, cluster, datastore, network) and read_only (serve only READ_ONLY tools on it). default names the target of calls that give none; else the first. With it every tool takes a vcenter argument, and listings take vcenter: \"*\" for every target the caller may read. A bad file is refused at start, naming the target and the field.");
     public static readonly SettingDefinition InventoryIndex = new("MCVSPHERE_INVENTORY_INDEX", "vCenter", "Keep a live index of the inventory (one PropertyCollector filter per vCenter session, kept current with WaitForUpdatesEx), so that finding a VM, host or datastore by name makes no round trip to vCenter. Lookups ask vCenter while it fills, for a moment after this server changes something, and for names it does not know. Set false to look every name up in vCenter.", "true");
     public static readonly SettingDefinition PageSize = new("MCVSPHERE_PAGE_SIZE", "vCenter", "Objects asked for per PropertyCollector page (RetrievePropertiesEx maxObjects), 1 to 10000. Bulk reads follow the pages to the end; vCenter may return fewer per page.", "1000");
 
@@ -78,7 +79,7 @@ public static class HostSettings
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         VCenterHost, VCenterUser, VCenterPassword, VCenterInsecure, VCenterCaBundle, VCenterThumbprint, VCenterConnectTimeout, VCenterRequestTimeout, VCenterTaskTimeout,
-        VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork, PageSize, InventoryIndex,
+        VCenterDatacenter, VCenterCluster, VCenterDatastore, VCenterNetwork, TargetsFile, PageSize, InventoryIndex,
         Transport, HttpHost, HttpPort, HttpStateless, RequestStateSecret, StdioDrainTimeout,
         OAuthEnabled, OAuthIssuerUrl, OAuthBaseUrl, OAuthClientId, OAuthClientSecret, OAuthClientMetadataNetworks, OAuthAudience, OAuthGroupsClaim, OAuthScopes,
         RoleMapping, StdioRole, ReadOnly, ConfirmDestructive, MaxLongCallsPerCaller, MaxSessionsPerCaller, AllowUnauthenticated, AllowedHosts, AllowedOrigins, AuditFile, AuditStderr,

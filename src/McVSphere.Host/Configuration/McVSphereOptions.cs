@@ -18,12 +18,6 @@ public sealed record VCenterSettings(string Server, string User, string Password
 {
     /// <inheritdoc />
     public override string ToString() => $"{User}@{Server}";
-
-    /// <summary>Objects asked for per PropertyCollector page (MCVSPHERE_PAGE_SIZE).</summary>
-    public int PageSize { get; init; } = 1000;
-
-    /// <summary>Keep a live inventory index for lookups (MCVSPHERE_INVENTORY_INDEX).</summary>
-    public bool InventoryIndex { get; init; } = true;
 }
 
 /// <summary>How long the host waits for vCenter: to open a connection (TCP and TLS), for one call's answer, for a task.</summary>
@@ -38,8 +32,18 @@ public sealed record PlacementDefaults(string? Datacenter, string? Cluster, stri
 /// <summary>The validated configuration of the host.</summary>
 public sealed record McVSphereOptions
 {
-    /// <summary>The vCenter to serve; null when the embedded simulator provides it.</summary>
+    /// <summary>The vCenter to serve (VCENTER_*); null when the embedded simulator or a targets file provides them.</summary>
     public VCenterSettings? VCenter { get; init; }
+
+    /// <summary>The vCenters of MCVSPHERE_TARGETS_FILE; null without it.</summary>
+    public VCenterTargetList? Targets { get; init; }
+
+    /// <summary>
+    /// The one target the VCENTER_* variables (or the embedded simulator) define, named
+    /// <see cref="VCenterTarget.SingleTargetName"/>, with the VCENTER_* placement defaults.
+    /// </summary>
+    public VCenterTargetList SingleTarget(VCenterSettings vcenter) =>
+        new([new VCenterTarget(VCenterTarget.SingleTargetName, vcenter, Defaults)], VCenterTarget.SingleTargetName, FromFile: false);
 
     public bool UseSimulator { get; init; }
 

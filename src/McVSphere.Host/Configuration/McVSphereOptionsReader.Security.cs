@@ -23,7 +23,7 @@ public sealed partial class McVSphereOptionsReader
         {
             OAuth = oauth,
             AllowUnauthenticated = allowUnauthenticated,
-            RoleMap = ReadRoleMap(),
+            RoleMap = ReadRoleMap(options.Targets?.All.Select(target => target.Name).ToList() ?? [VCenterTarget.SingleTargetName]),
             LocalLevel = ReadLevel(HostSettings.StdioRole),
             ReadOnly = ReadBool(HostSettings.ReadOnly),
             Audit = ReadAudit(),
@@ -83,7 +83,7 @@ public sealed partial class McVSphereOptionsReader
         return url;
     }
 
-    private RoleMap ReadRoleMap()
+    private RoleMap ReadRoleMap(IReadOnlyList<string> targets)
     {
         var text = Get(HostSettings.RoleMapping);
         if (text is null)
@@ -93,6 +93,14 @@ public sealed partial class McVSphereOptionsReader
         if (!RoleMap.TryParse(text, out var map, out var error))
         {
             Problem(HostSettings.RoleMapping, error);
+        }
+        // A pattern that matches no target is a typo that would silently grant nothing.
+        foreach (var (group, grants) in map.Grants)
+        {
+            foreach (var pattern in grants.SelectMany(grant => grant.Targets ?? []).Where(pattern => !targets.Any(target => RoleGrant.Matches(pattern, target))))
+            {
+                Problem(HostSettings.RoleMapping, $"group '{group}': targets pattern '{pattern}' matches no target; the targets are {string.Join(", ", targets)}.");
+            }
         }
         return map;
     }

@@ -20,7 +20,8 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
         var options = new McVSphereOptions
         {
             UseSimulator = useSimulator,
-            VCenter = ReadVCenter(useSimulator, requireVCenter),
+            Targets = ReadTargetsFile(useSimulator),
+            VCenter = Get(HostSettings.TargetsFile) is null ? ReadVCenter(useSimulator, requireVCenter) : null,
             SimulatorPath = Get(HostSettings.SimulatorPath) ?? DefaultSimulatorPath(),
             SimulatorArguments = Get(HostSettings.SimulatorArguments) ?? "",
             Defaults = new PlacementDefaults(
@@ -137,14 +138,14 @@ public sealed partial class McVSphereOptionsReader(IConfiguration configuration)
             Problem(HostSettings.VCenterPassword, $"is required when {HostSettings.VCenterHost.Name} is set.");
         }
         var caBundle = Get(HostSettings.VCenterCaBundle);
-        if (caBundle is not null && !File.Exists(caBundle))
+        if (caBundle is not null && CaBundleProblem(caBundle) is { } caProblem)
         {
-            Problem(HostSettings.VCenterCaBundle, $"file '{caBundle}' does not exist.");
+            Problem(HostSettings.VCenterCaBundle, caProblem);
         }
-        var thumbprint = Get(HostSettings.VCenterThumbprint)?.Replace(":", "").ToUpperInvariant();
-        if (thumbprint is not null && (thumbprint.Length != 64 || !thumbprint.All(Uri.IsHexDigit)))
+        var thumbprint = ReadThumbprint(Get(HostSettings.VCenterThumbprint), out var thumbprintProblem);
+        if (thumbprintProblem is not null)
         {
-            Problem(HostSettings.VCenterThumbprint, "must be a SHA-256 thumbprint: 64 hexadecimal digits, colons optional.");
+            Problem(HostSettings.VCenterThumbprint, thumbprintProblem);
         }
         return new VCenterSettings(server, user ?? "", password ?? "", ReadBool(HostSettings.VCenterInsecure), caBundle, thumbprint);
     }

@@ -24,17 +24,17 @@ public static class McVSphereServer
         await using var simulator = options.UseSimulator
             ? await EmbeddedSimulator.StartAsync(options.SimulatorPath!, options.SimulatorArguments, bootstrapLogging.CreateLogger<EmbeddedSimulator>(), CancellationToken.None)
             : null;
-        var vcenter = simulator?.VCenter ?? options.VCenter!;
+        var targets = options.Targets ?? options.SingleTarget(simulator?.VCenter ?? options.VCenter!);
 
         if (options.Transport == McpTransportKind.Stdio)
         {
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            AddSharedServices(builder.Services, builder.Logging, options, vcenter, simulator is not null);
+            AddSharedServices(builder.Services, builder.Logging, options, targets, simulator is not null);
             IHost? host = null;
             var drain = new StdioDrain(options.StdioDrainTimeout,
                 () => host?.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication(),
                 bootstrapLogging.CreateLogger<StdioDrain>());
-            builder.Services.AddMcVSphereMcpServer(plugins, options.CompactTools)
+            builder.Services.AddMcVSphereMcpServer(plugins, options.CompactTools, targets.FromFile)
                 .WithStreamServerTransport(drain.Input(Console.OpenStandardInput()), drain.Output(Console.OpenStandardOutput()));
             host = builder.Build();
             await host.RunAsync();
@@ -43,13 +43,13 @@ public static class McVSphereServer
 
         var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         web.WebHost.UseUrls(HttpListenUrl(options));
-        AddSharedServices(web.Services, web.Logging, options, vcenter, simulator is not null);
+        AddSharedServices(web.Services, web.Logging, options, targets, simulator is not null);
         if (options.Security.OAuth is { } oauth)
         {
             web.Services.AddMcVSphereOAuth(oauth);
         }
         web.Services.AddSingleton<ReadinessProbe>();
-        web.Services.AddMcVSphereMcpServer(plugins, options.CompactTools).WithHttpTransport(http =>
+        web.Services.AddMcVSphereMcpServer(plugins, options.CompactTools, targets.FromFile).WithHttpTransport(http =>
         {
             // With sessions on, 2025-era clients (initialize) get their session and 2026-07-28 clients, which have none,
             // are served per request on the same endpoint.
@@ -101,14 +101,14 @@ public static class McVSphereServer
         await app.WaitForShutdownAsync();
     }
 
-    private static void AddSharedServices(IServiceCollection services, ILoggingBuilder logging, McVSphereOptions options, VCenterSettings vcenter, bool isSimulator)
+    private static void AddSharedServices(IServiceCollection services, ILoggingBuilder logging, McVSphereOptions options, VCenterTargetList targets, bool isSimulator)
     {
         logging.AddMcVSphereLogging(options.LogLevel);
         // Calls in flight are cancelled at once when stopping (ShutdownCancellationFilter); this bounds the rest
         // (CancelTask, learning a task's outcome, logging out) below a container's 30 s stop grace period.
         services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         services.AddSingleton(options);
-        services.AddVSphereSession(vcenter with { PageSize = options.PageSize, InventoryIndex = options.InventoryIndex }, options.Defaults, isSimulator, options.TimeLimits);
+        services.AddVSphereSession(targets, isSimulator, options.PageSize, options.InventoryIndex, options.TimeLimits);
         services.AddMcVSphereAccessControl(options);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McVSphere.Host.Configuration;
+using McVSphere.Host.Hosting;
 using McVSphere.Host.Plugins;
 using McVSphere.Host.Security;
 using McVSphere.Sdk.Json;
@@ -28,7 +29,10 @@ public static class ChangeConfirmationFilter
                 return await next(context, cancellationToken);
             }
             var arguments = context.Params!.Arguments;
-            var description = ChangeArguments.Describe(change, arguments);
+            // Routed already: the current target is the call's.
+            var targets = context.Services!.GetRequiredService<VCenterTargets>();
+            var target = targets.Current.Name;
+            var description = ChangeArguments.Describe(change, arguments) + (targets.FromFile ? $" on vCenter '{target}'" : "");
             var destroys = tool.Destroys(arguments);
 
             if (ChangeArguments.IsTrue(arguments, ChangeArguments.DryRun))
@@ -51,7 +55,7 @@ public static class ChangeConfirmationFilter
             if (context.Params.RequestState is { } state)
             {
                 // The answer to a question asked through MRTR, maybe by another instance: the state says which call it was.
-                if (states.Accept(state, Caller(), name, arguments) is { } refusal)
+                if (states.Accept(state, Caller(), target, name, arguments) is { } refusal)
                 {
                     return ToolErrorFilter.ErrorResult($"Not done: the confirmation sent with this call of {name} is refused: {refusal}. Nothing was changed; " +
                         "call again without it to be asked anew.");
@@ -72,7 +76,7 @@ public static class ChangeConfirmationFilter
                 // or another; the SDK asks clients without MRTR (a session) through an ordinary elicitation and retries.
                 throw new InputRequiredException(
                     new Dictionary<string, InputRequest> { [ChangeArguments.Confirm] = InputRequest.ForElicitation(Question(description)) },
-                    states.Create(Caller(), name, arguments));
+                    states.Create(Caller(), target, name, arguments));
             }
             var confirmed = answer.IsAccepted
                 && answer.Content is { } content

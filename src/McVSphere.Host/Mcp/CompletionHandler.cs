@@ -1,3 +1,4 @@
+using McVSphere.Host.Hosting;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere.Lookup;
 using McVSphere.VSphere.Vim;
@@ -42,6 +43,14 @@ public static class CompletionHandler
         {
             return new CompleteResult();
         }
+        var targets = context.Services!.GetRequiredService<VCenterTargets>();
+        if (argument.Name == VCenterTargets.Argument)
+        {
+            return Complete(targets.All.Select(target => target.Name).ToList(), argument.Value);
+        }
+        // A template on a target (esxi://{vcenter}/vms/{vm_name}) completes from the target its vcenter argument names.
+        var named = context.Params?.Context?.Arguments is { } given && given.TryGetValue(VCenterTargets.Argument, out var name) ? targets.Find(name) : null;
+        using var routed = targets.Enter(named ?? targets.Current);
         IReadOnlyList<string> candidates;
         if (argument.Name == "snapshot_name")
         {
@@ -55,7 +64,13 @@ public static class CompletionHandler
         {
             return new CompleteResult();
         }
-        var typed = argument.Value ?? "";
+        return Complete(candidates, argument.Value);
+    }
+
+    /// <summary>The candidates that start with what was typed, then those that contain it.</summary>
+    private static CompleteResult Complete(IReadOnlyList<string> candidates, string? value)
+    {
+        var typed = value ?? "";
         var matches = candidates.Where(c => c.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
             .Concat(candidates.Where(c => !c.StartsWith(typed, StringComparison.OrdinalIgnoreCase) && c.Contains(typed, StringComparison.OrdinalIgnoreCase)))
             .ToList();

@@ -8,7 +8,7 @@ namespace McVSphere.Host.Mcp;
 
 /// <summary>
 /// The <c>requestState</c> of a confirmation asked through MRTR (2026-07-28 clients): signed (<see cref="RequestStateSigner"/>;
-/// instances that share MCVSPHERE_REQUEST_STATE_SECRET accept each other's), bound to the caller, the tool
+/// instances that share MCVSPHERE_REQUEST_STATE_SECRET accept each other's), bound to the caller, the target, the tool
 /// and a hash of its arguments, valid for <see cref="Lifetime"/>, and used once on the instance that accepts it.
 /// The server keeps nothing between the question and the answer but the used states.
 /// </summary>
@@ -20,15 +20,15 @@ public sealed class ConfirmationStates(RequestStateSigner signer, TimeProvider t
     private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);
 
     /// <summary>A new state for asking <paramref name="caller"/> to confirm this call.</summary>
-    public string Create(Caller caller, string tool, IDictionary<string, JsonElement>? arguments)
+    public string Create(Caller caller, string target, string tool, IDictionary<string, JsonElement>? arguments)
     {
         return signer.Sign(new Payload(
-            Principal(caller), tool, ArgumentsHash(arguments), time.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds(),
+            Principal(caller), target, tool, ArgumentsHash(arguments), time.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds(),
             Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
     }
 
     /// <summary>Null when <paramref name="state"/> is a valid, unused state of this very call by this caller; else why not.</summary>
-    public string? Accept(string state, Caller caller, string tool, IDictionary<string, JsonElement>? arguments)
+    public string? Accept(string state, Caller caller, string target, string tool, IDictionary<string, JsonElement>? arguments)
     {
         if (!signer.TryVerify<Payload>(state, "confirmation state", out var claims, out var invalid))
         {
@@ -39,9 +39,9 @@ public sealed class ConfirmationStates(RequestStateSigner signer, TimeProvider t
         {
             return $"it expired at {DateTimeOffset.FromUnixTimeSeconds(claims.Expires):u}: the user has {Lifetime.TotalMinutes:0} minutes to answer";
         }
-        if (claims.Principal != Principal(caller) || claims.Tool != tool || claims.Arguments != ArgumentsHash(arguments))
+        if (claims.Principal != Principal(caller) || claims.Target != target || claims.Tool != tool || claims.Arguments != ArgumentsHash(arguments))
         {
-            return "it was issued for another caller, tool or arguments";
+            return "it was issued for another caller, vCenter, tool or arguments";
         }
         foreach (var (nonce, expires) in _used.Where(entry => entry.Value < now).ToList())
         {
@@ -65,5 +65,5 @@ public sealed class ConfirmationStates(RequestStateSigner signer, TimeProvider t
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
     }
 
-    private sealed record Payload(string Principal, string Tool, string Arguments, long Expires, string Nonce);
+    private sealed record Payload(string Principal, string Target, string Tool, string Arguments, long Expires, string Nonce);
 }

@@ -15,9 +15,10 @@ public static class McpServerServiceCollectionExtensions
     /// <param name="services">The host's services.</param>
     /// <param name="plugins">The accepted plugins.</param>
     /// <param name="compactTools">Serve one tool per family (<see cref="CompactToolMode"/>).</param>
-    public static IMcpServerBuilder AddMcVSphereMcpServer(this IServiceCollection services, PluginLoadResult plugins, bool compactTools = false)
+    /// <param name="severalTargets">Several vCenters are served (MCVSPHERE_TARGETS_FILE): resources are served per target too.</param>
+    public static IMcpServerBuilder AddMcVSphereMcpServer(this IServiceCollection services, PluginLoadResult plugins, bool compactTools = false, bool severalTargets = false)
     {
-        services.AddMcVSpherePlugins(plugins);
+        services.AddMcVSpherePlugins(plugins, severalTargets);
         services.AddSingleton<InventoryNameCache>();
         services.AddSingleton<ResourceSubscriptions>();
         services.AddSingleton(TimeProvider.System);
@@ -47,6 +48,8 @@ public static class McpServerServiceCollectionExtensions
                 {
                     filters.AddCompactFamilyCalls();
                 }
+                // Routing to the call's vCenter comes before the filters that sign state (confirmations) or read results.
+                filters.AddCallToolFilter(VCenterRouting.Apply);
                 filters.AddCallToolFilter(ChangeConfirmationFilter.Apply).AddCallToolFilter(ResourceLinkFilter.Apply).AddCallToolFilter(ToolErrorFilter.Apply);
             })
             .WithVSphereTasks()

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using McVSphere.Host.Hosting;
 using McVSphere.Host.Plugins;
 using McVSphere.Sdk.Json;
 using McVSphere.Sdk.Security;
@@ -58,6 +59,10 @@ public static class McpToolFactory
         {
             tool.ProtocolTool.InputSchema = ChangeArguments.AddTo(tool.ProtocolTool.InputSchema, change);
             annotations.DestructiveHint = annotations.DestructiveHint == true || change.Destroys || change.DestroysWhen is not null;
+        }
+        if (services?.GetService<VCenterTargets>() is { FromFile: true } targets)
+        {
+            tool.ProtocolTool.InputSchema = VCenterRouting.AddArgument(tool.ProtocolTool.InputSchema, targets, descriptor.ListsEveryVCenter);
         }
         return tool;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using McVSphere.Host.Hosting;
 using McVSphere.Host.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
@@ -9,7 +10,8 @@ namespace McVSphere.Host.Mcp;
 
 /// <summary>
 /// Adds a resource link per listed item to the results of tools marked <see cref="McVSphere.Sdk.Resources.LinksItemsToAttribute"/>:
-/// <c>items[].name</c> fills the item resource's URI template (list_vms links each VM to <c>esxi://vms/{vm_name}</c>).
+/// <c>items[].name</c> fills the item resource's URI template (list_vms links each VM to <c>esxi://vms/{vm_name}</c>, and
+/// with several vCenters to <c>esxi://{vcenter}/vms/{vm_name}</c>).
 /// </summary>
 public static partial class ResourceLinkFilter
 {
@@ -25,10 +27,13 @@ public static partial class ResourceLinkFilter
             {
                 return result;
             }
+            // With several vCenters the link names the target the items come from (esxi://lab/vms/web-01).
+            var targets = context.Services!.GetRequiredService<VCenterTargets>();
+            string Link(string name) => targets.FromFile ? TargetResource.OnTarget(Expand(template.UriTemplate, name), targets.Current.Name) : Expand(template.UriTemplate, name);
             var links = items.EnumerateArray()
                 .Select(item => item.ValueKind == JsonValueKind.Object && item.TryGetProperty("name", out var name) ? name.GetString() : null)
                 .OfType<string>()
-                .Select(name => new ResourceLinkBlock { Uri = Expand(template.UriTemplate, name), Name = name, MimeType = "application/json" });
+                .Select(name => new ResourceLinkBlock { Uri = Link(name), Name = name, MimeType = "application/json" });
             result.Content = [.. result.Content, .. links];
             return result;
         };

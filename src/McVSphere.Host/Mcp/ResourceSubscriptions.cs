@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using McVSphere.Host.Hosting;
 using McVSphere.Host.Plugins;
 using McVSphere.Host.Security;
 using McVSphere.Sdk.Resources;
@@ -20,16 +21,19 @@ namespace McVSphere.Host.Mcp;
 /// one inventory watch per subscribed URI, shared by all its subscribers and stopped with the last one; changes in a
 /// burst are sent as one <c>notifications/resources/updated</c>.
 /// </summary>
-public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolCatalog catalog, ILogger<ResourceSubscriptions> logger) : IAsyncDisposable
+/// <remarks>With several vCenters, <c>esxi://{vcenter}/vms</c> watches that target; <c>esxi://vms</c> the default one.</remarks>
+public sealed partial class ResourceSubscriptions(VCenterTargets targets, ToolCatalog catalog, ILogger<ResourceSubscriptions> logger) : IAsyncDisposable
 {
     private static readonly TimeSpan Coalescing = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Watch> _watches = new(StringComparer.Ordinal);
 
-    private sealed class Watch(WatchesInventoryAttribute what)
+    private sealed class Watch(WatchesInventoryAttribute what, TargetSession target)
     {
         public WatchesInventoryAttribute What { get; } = what;
+
+        public TargetSession Target { get; } = target;
         public Dictionary<object, Func<string, Task>> Subscribers { get; } = [];
         public CancellationTokenSource Stop { get; } = new();
         public Task? Running { get; set; }
@@ -119,7 +123,14 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
         return ValueTask.FromResult(new EmptyResult());
     }
 
-    private bool IsSubscribable(string uri) => catalog.Resources.Any(r => r.Uri == uri && r.Watch is not null);
+    private bool IsSubscribable(string uri) => WatchOf(uri) is not null;
+
+    /// <summary>What the resource <paramref name="uri"/> (maybe on a named target) watches, or null when it cannot be subscribed to.</summary>
+    private (WatchesInventoryAttribute What, TargetSession Target)? WatchOf(string uri)
+    {
+        TargetResource.TrySplit(uri, targets, out var target, out var innerUri);
+        return catalog.Resources.FirstOrDefault(r => r.Uri == innerUri && r.Watch is not null) is { Watch: { } what } ? (what, target) : null;
+    }
 
     private string Require(string uri)
     {
@@ -134,13 +145,13 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
     /// <summary>Adds a subscriber, and returns once its watch holds the inventory as it is (a change after that is notified).</summary>
     private async Task SubscribeAsync(object subscriber, string uri, Func<string, Task> notify, CancellationToken cancellationToken)
     {
-        var what = catalog.Resources.First(r => r.Uri == uri).Watch!;
+        var (what, target) = WatchOf(uri)!.Value;
         Watch? watch;
         lock (_lock)
         {
             if (!_watches.TryGetValue(uri, out watch))
             {
-                watch = new Watch(what);
+                watch = new Watch(what, target);
                 _watches[uri] = watch;
                 var started = watch;
                 watch.Running = Task.Run(() => RunAsync(uri, started));
@@ -177,7 +188,7 @@ public sealed partial class ResourceSubscriptions(IVSphereSession session, ToolC
         {
             try
             {
-                await session.Client.WatchInventoryAsync(watch.What.ManagedObjectType, watch.What.PropertyPaths, () => changes.Writer.TryWrite(true),
+                await watch.Target.Client.WatchInventoryAsync(watch.What.ManagedObjectType, watch.What.PropertyPaths, () => changes.Writer.TryWrite(true),
                     () => watch.Watching.TrySetResult(), watch.Stop.Token);
             }
             catch (OperationCanceledException) when (watch.Stop.IsCancellationRequested)

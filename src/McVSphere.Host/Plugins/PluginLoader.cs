@@ -221,7 +221,8 @@ public sealed class PluginLoader(IConfiguration configuration, ILogger<PluginLoa
         {
             throw new PluginLoadException($"{tool} links its items to '{itemResource.UriTemplate}', which is not a URI template with one variable");
         }
-        return new ToolDescriptor(name, family, permission.Level, method, change, urlSources, itemResource);
+        return new ToolDescriptor(name, family, permission.Level, method, change, urlSources, itemResource,
+            method.GetCustomAttribute<McVSphere.Sdk.Session.ListsEveryVCenterAttribute>() is not null);
     }
 
     private static ResourceDescriptor DescribeResource(MethodInfo method, string family) =>

@@ -9,9 +9,10 @@ public static class PluginServiceCollectionExtensions
 {
     /// <summary>
     /// Adds each plugin's own services, its tool and resource classes (found with Scrutor, transient: one instance
-    /// per call), the MCP SDK tools and resources built from them, and the <see cref="ToolCatalog"/>.
+    /// per call), the MCP SDK tools and resources built from them, and the <see cref="ToolCatalog"/>. With
+    /// <paramref name="severalTargets"/>, each resource is served on each target too (<see cref="TargetResource"/>).
     /// </summary>
-    public static IServiceCollection AddMcVSpherePlugins(this IServiceCollection services, PluginLoadResult plugins)
+    public static IServiceCollection AddMcVSpherePlugins(this IServiceCollection services, PluginLoadResult plugins, bool severalTargets = false)
     {
         services.AddSingleton(new ToolCatalog(plugins));
         foreach (var plugin in plugins.Plugins)
@@ -35,6 +36,11 @@ public static class PluginServiceCollectionExtensions
             foreach (var resource in plugin.Resources)
             {
                 services.AddSingleton(provider => McpToolFactory.CreateResource(resource, provider));
+                if (severalTargets)
+                {
+                    services.AddSingleton<McpServerResource>(provider =>
+                        new TargetResource(McpToolFactory.CreateResource(resource, provider), provider.GetRequiredService<Hosting.VCenterTargets>()));
+                }
             }
         }
         return services;

@@ -10,8 +10,9 @@ namespace McVSphere.Host.Plugins;
 /// <param name="Change">What the tool changes, for dry runs and confirmations; null for tools that declare none.</param>
 /// <param name="UrlSources">The arguments marked <see cref="UrlSourceAttribute"/>, with the level a URL in each needs.</param>
 /// <param name="ItemResource">For a listing whose items each have a resource, that resource (<see cref="LinksItemsToAttribute"/>).</param>
+/// <param name="ListsEveryVCenter">A listing that takes <c>vcenter: "*"</c> (<see cref="McVSphere.Sdk.Session.ListsEveryVCenterAttribute"/>).</param>
 public sealed record ToolDescriptor(string Name, string Family, PermissionLevel Permission, MethodInfo Method, ChangeAttribute? Change = null,
-    IReadOnlyDictionary<string, PermissionLevel>? UrlSources = null, LinksItemsToAttribute? ItemResource = null)
+    IReadOnlyDictionary<string, PermissionLevel>? UrlSources = null, LinksItemsToAttribute? ItemResource = null, bool ListsEveryVCenter = false)
 {
     /// <summary>
     /// A long call: the tool reports progress (it waits for a vSphere task, a guest or a transfer), so it holds one of

@@ -35,10 +35,12 @@ public sealed class AuditLog : IDisposable
     }
 
     /// <summary>Records a call that was allowed and ran; <paramref name="error"/> is null when it succeeded.</summary>
-    public void ToolCall(Caller caller, string tool, IEnumerable<KeyValuePair<string, JsonElement>>? arguments, TimeSpan duration, string? error) =>
+    /// <param name="vcenter">The target (or targets, joined with commas) the call ran on.</param>
+    public void ToolCall(Caller caller, string tool, IEnumerable<KeyValuePair<string, JsonElement>>? arguments, TimeSpan duration, string? error, string? vcenter = null) =>
         Write(new AuditRecord(_time.GetUtcNow(), ToolCallEvent, caller)
         {
             Tool = tool,
+            Vcenter = vcenter,
             Args = ArgumentRedactor.Redact(arguments),
             DurationMs = Math.Round(duration.TotalMilliseconds, 2),
             Result = error is null ? "success" : "error",
@@ -46,10 +48,12 @@ public sealed class AuditLog : IDisposable
         });
 
     /// <summary>Records a refused tool call or resource request.</summary>
-    public void Denied(Caller caller, PermissionLevel required, string? tool = null, IEnumerable<KeyValuePair<string, JsonElement>>? arguments = null, string? resource = null) =>
+    public void Denied(Caller caller, PermissionLevel required, string? tool = null, IEnumerable<KeyValuePair<string, JsonElement>>? arguments = null, string? resource = null,
+        string? vcenter = null) =>
         Write(new AuditRecord(_time.GetUtcNow(), PermissionDeniedEvent, caller)
         {
             Tool = tool,
+            Vcenter = vcenter,
             Resource = resource,
             Args = tool is null ? null : ArgumentRedactor.Redact(arguments),
             RequiredPermission = required.ToWireName(),
@@ -81,6 +85,7 @@ internal sealed record AuditRecord(DateTimeOffset Timestamp, string Event, strin
     }
 
     public string? Tool { get; init; }
+    public string? Vcenter { get; init; }
     public string? Resource { get; init; }
     public JsonObject? Args { get; init; }
     public double? DurationMs { get; init; }

@@ -29,6 +29,7 @@ public sealed class CallerResolver(McVSphereOptions options)
         }
         var user = UserClaims.Select(type => principal.FindFirst(type)?.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "unknown";
         var groups = principal.FindAll(oauth.GroupsClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
-        return new Caller(user, groups, _security.RoleMap.LevelOf(groups), principal.FindFirst("sub")?.Value, principal.FindFirst("iss")?.Value);
+        var grants = _security.RoleMap.GrantsOf(groups);
+        return new Caller(user, groups, _security.RoleMap.LevelOf(groups), principal.FindFirst("sub")?.Value, principal.FindFirst("iss")?.Value, grants);
     }
 }

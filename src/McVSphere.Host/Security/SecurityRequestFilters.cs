@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using McVSphere.Host.Hosting;
 using McVSphere.Host.Mcp;
 using McVSphere.Host.Mcp.Tasks;
 using McVSphere.Host.Plugins;
+using McVSphere.Sdk.Errors;
 using McVSphere.Sdk.Security;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
@@ -63,16 +65,33 @@ public static class SecurityRequestFilters
                 ? tool.RequiredLevel(arguments, out urlArgument)
                 : CompactToolMode.FamilyCalled(context) is not null ? PermissionLevel.ReadOnly
                 : null;
-            if (required is { } level && !policy.Allows(caller, level))
+            var targets = context.Services!.GetRequiredService<VCenterTargets>();
+            VCenterCall call;
+            try
             {
-                audit.Denied(caller, level, name, arguments);
-                var subject = urlArgument is null ? $"tool '{name}'" : $"tool '{name}' with a URL in {urlArgument}";
-                return ToolErrorFilter.ErrorResult(policy.DenialMessage(caller, subject, level));
+                call = VCenterRouting.Resolve(targets, tool, arguments);
             }
-            if (required is { } needed)
+            catch (ToolException ex)
             {
-                context.Items[TaskAugmentationFilter.RequiredLevelItem] = needed;
+                var refused = ToolErrorFilter.Describe(ex);
+                audit.ToolCall(caller, name, arguments, TimeSpan.Zero, refused);
+                return ToolErrorFilter.ErrorResult(refused);
             }
+            if (required is { } level)
+            {
+                // A listing of every vCenter reads those the caller may read; any other call needs the level on its target.
+                var allowed = call.Targets.Where(target => policy.Allows(caller, level, target)).ToList();
+                if (allowed.Count == 0 || (!call.Everywhere && allowed.Count < call.Targets.Count))
+                {
+                    var target = call.Everywhere ? null : call.Targets[0];
+                    audit.Denied(caller, level, name, arguments, vcenter: call.Everywhere ? VCenterTargets.Everywhere : target!.Name);
+                    var subject = urlArgument is null ? $"tool '{name}'" : $"tool '{name}' with a URL in {urlArgument}";
+                    return ToolErrorFilter.ErrorResult(policy.DenialMessage(caller, subject, level, target));
+                }
+                call = call with { Targets = allowed };
+                context.Items[TaskAugmentationFilter.RequiredLevelItem] = level;
+            }
+            context.Items[VCenterRouting.CallItem] = call;
             var started = Stopwatch.GetTimestamp();
             string? error = null;
             try
@@ -96,7 +115,7 @@ public static class SecurityRequestFilters
             }
             finally
             {
-                audit.ToolCall(caller, name, arguments, Stopwatch.GetElapsedTime(started), error);
+                audit.ToolCall(caller, name, arguments, Stopwatch.GetElapsedTime(started), error, call.AuditName);
             }
         };
 
@@ -108,13 +127,15 @@ public static class SecurityRequestFilters
         };
 
     /// <summary>Throws the JSON-RPC error of a refused resource read, and audits it, unless the caller may read resources.</summary>
+    /// <remarks>A URI that names a target (<c>esxi://lab/vms</c>) is checked on that target; any other on the default one.</remarks>
     internal static void RequireResourceReading<TParams>(RequestContext<TParams> context, string uri)
     {
         var (caller, policy) = Identify(context);
-        if (!policy.Allows(caller, PermissionLevel.ReadOnly))
+        TargetResource.TrySplit(uri, context.Services!.GetRequiredService<VCenterTargets>(), out var target, out _);
+        if (!policy.Allows(caller, PermissionLevel.ReadOnly, target))
         {
-            context.Services!.GetRequiredService<AuditLog>().Denied(caller, PermissionLevel.ReadOnly, resource: uri);
-            throw new McpProtocolException(policy.DenialMessage(caller, $"resource '{uri}'", PermissionLevel.ReadOnly), McpErrorCode.InvalidRequest);
+            context.Services!.GetRequiredService<AuditLog>().Denied(caller, PermissionLevel.ReadOnly, resource: uri, vcenter: target.Name);
+            throw new McpProtocolException(policy.DenialMessage(caller, $"resource '{uri}'", PermissionLevel.ReadOnly, target), McpErrorCode.InvalidRequest);
         }
     }
 

@@ -1,4 +1,5 @@
 #pragma warning disable MCPEXP002 // ResultOrAlternate: the Core SDK's hook for task results, marked for evaluation.
+using McVSphere.Host.Hosting;
 using McVSphere.Host.Security;
 using McVSphere.Sdk.Security;
 using McVSphere.VSphere.Tasks;
@@ -70,8 +71,11 @@ public static class TaskAugmentationFilter
         var caller = services.GetRequiredService<CallerResolver>().Resolve(context.User);
         var level = call.Items.TryGetValue(RequiredLevelItem, out var required) && required is PermissionLevel needed ? needed : PermissionLevel.FullAdmin;
         var tool = call.Params?.Name ?? run.Tool;
-        services.GetRequiredService<TaskRuns>().Add(work, run);
-        var taskId = services.GetRequiredService<TaskHandles>().Issue(work, tool, level, caller, createdAt);
+        var target = call.Items.TryGetValue(VCenterRouting.CallItem, out var routed) && routed is VCenterCall { Targets: [var one] }
+            ? one.Name
+            : services.GetRequiredService<VCenterTargets>().Default.Name;
+        services.GetRequiredService<TaskRuns>().Add(target, work, run);
+        var taskId = services.GetRequiredService<TaskHandles>().Issue(work, tool, level, caller, createdAt, target);
         return ResultOrAlternate<CallToolResult>.FromAlternate(new CreateTaskResult
         {
             TaskId = taskId,

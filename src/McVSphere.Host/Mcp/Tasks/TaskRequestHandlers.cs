@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using McVSphere.Host.Hosting;
 using McVSphere.Host.Security;
 using McVSphere.Sdk.Session;
 using McVSphere.VSphere;
@@ -22,13 +23,13 @@ public static class TaskRequestHandlers
 {
     public static async ValueTask<JsonNode?> GetAsync(RequestContext<JsonNode?> context, CancellationToken cancellationToken)
     {
-        var (handle, taskId, _) = Authorize(context, TasksExtension.GetMethod);
-        var run = context.Services!.GetRequiredService<TaskRuns>().Find(handle.Work);
+        var (handle, taskId, _, target) = Authorize(context, TasksExtension.GetMethod);
+        var run = context.Services!.GetRequiredService<TaskRuns>().Find(target.Name, handle.Work);
         if (run?.Execution is { IsCompleted: true } execution)
         {
-            return await FinishedRunAsync(context, handle, taskId, run, execution, cancellationToken);
+            return await FinishedRunAsync(target, handle, taskId, run, execution, cancellationToken);
         }
-        var work = await ReadAsync(context, handle, cancellationToken);
+        var work = await ReadAsync(target, handle, cancellationToken);
         if (run is not null || !work.Finished)
         {
             // A call may have steps left after its vSphere work: it is done when its run is.
@@ -42,27 +43,27 @@ public static class TaskRequestHandlers
 
     public static ValueTask<JsonNode?> UpdateAsync(RequestContext<JsonNode?> context, CancellationToken cancellationToken)
     {
-        var (_, taskId, _) = Authorize(context, TasksExtension.UpdateMethod);
+        var (_, taskId, _, _) = Authorize(context, TasksExtension.UpdateMethod);
         throw new McpProtocolException(
             $"Task '{Shorten(taskId)}' waits for no input: this server asks its questions (confirmations) before a call becomes a task.", McpErrorCode.InvalidParams);
     }
 
     public static async ValueTask<JsonNode?> CancelAsync(RequestContext<JsonNode?> context, CancellationToken cancellationToken)
     {
-        var (handle, taskId, caller) = Authorize(context, TasksExtension.CancelMethod);
+        var (handle, taskId, caller, target) = Authorize(context, TasksExtension.CancelMethod);
         var services = context.Services!;
         var started = Stopwatch.GetTimestamp();
         string? error = null;
         try
         {
-            if (services.GetRequiredService<TaskRuns>().Find(handle.Work) is { Execution.IsCompleted: false } run)
+            if (services.GetRequiredService<TaskRuns>().Find(target.Name, handle.Work) is { Execution.IsCompleted: false } run)
             {
                 // The call's own wait cancels its vSphere work, cleans up and says what became of it in its result.
                 await run.Cancellation.CancelAsync();
             }
             else
             {
-                await CancelInVCenterAsync(services, handle, taskId, caller, cancellationToken);
+                await CancelInVCenterAsync(target, handle, taskId, caller, cancellationToken);
             }
             return new JsonObject { ["resultType"] = "complete" };
         }
@@ -74,15 +75,15 @@ public static class TaskRequestHandlers
         finally
         {
             services.GetRequiredService<AuditLog>().ToolCall(caller, TasksExtension.CancelMethod, AuditArguments(handle),
-                Stopwatch.GetElapsedTime(started), error);
+                Stopwatch.GetElapsedTime(started), error, target.Name);
         }
     }
 
-    private static async Task CancelInVCenterAsync(IServiceProvider services, TaskHandle handle, string taskId, Caller caller, CancellationToken cancellationToken)
+    private static async Task CancelInVCenterAsync(TargetSession target, TaskHandle handle, string taskId, Caller caller, CancellationToken cancellationToken)
     {
         try
         {
-            await VSphereWork.CancelAsync(services.GetRequiredService<IVSphereSession>().Client, handle.Work,
+            await VSphereWork.CancelAsync(target.Client, handle.Work,
                 $"Cancelled by {caller.User} through the MCP task of {handle.Tool}.", cancellationToken);
         }
         catch (VimFaultException fault) when (fault.FaultType == VimFaultTypes.InvalidState)
@@ -100,7 +101,7 @@ public static class TaskRequestHandlers
         }
     }
 
-    private static async Task<JsonNode?> FinishedRunAsync(RequestContext<JsonNode?> context, TaskHandle handle, string taskId, TaskRun run,
+    private static async Task<JsonNode?> FinishedRunAsync(TargetSession target, TaskHandle handle, string taskId, TaskRun run,
         Task<CallToolResult> execution, CancellationToken cancellationToken)
     {
         var ended = run.EndedAt ?? handle.CreatedAt;
@@ -121,7 +122,7 @@ public static class TaskRequestHandlers
                 error: new JsonObject { ["code"] = (int)code, ["message"] = failure.Message });
         }
         // A call whose vSphere work was cancelled (here, through another instance or in vCenter) fails: it was cancelled.
-        if (result.IsError == true && (run.CancelRequested || await WasCancelledAsync(context, handle, cancellationToken)))
+        if (result.IsError == true && (run.CancelRequested || await WasCancelledAsync(target, handle, cancellationToken)))
         {
             return TasksExtension.DetailedTask(taskId, "cancelled", Text(result), handle.CreatedAt, ended);
         }
@@ -129,11 +130,11 @@ public static class TaskRequestHandlers
             result: JsonSerializer.SerializeToNode(result, McpJsonUtilities.DefaultOptions.GetTypeInfo<CallToolResult>()));
     }
 
-    private static async Task<bool> WasCancelledAsync(RequestContext<JsonNode?> context, TaskHandle handle, CancellationToken cancellationToken)
+    private static async Task<bool> WasCancelledAsync(TargetSession target, TaskHandle handle, CancellationToken cancellationToken)
     {
         try
         {
-            return (await ReadAsync(context, handle, cancellationToken)).Cancelled;
+            return (await ReadAsync(target, handle, cancellationToken)).Cancelled;
         }
         catch (McpProtocolException)
         {
@@ -142,7 +143,7 @@ public static class TaskRequestHandlers
     }
 
     /// <summary>Reads the handle and checks the caller may see what it names; audits and refuses otherwise.</summary>
-    private static (TaskHandle Handle, string TaskId, Caller Caller) Authorize(RequestContext<JsonNode?> context, string method)
+    private static (TaskHandle Handle, string TaskId, Caller Caller, TargetSession Target) Authorize(RequestContext<JsonNode?> context, string method)
     {
         if (!TasksExtension.ClientSupports(context.JsonRpcRequest))
         {
@@ -158,22 +159,27 @@ public static class TaskRequestHandlers
         {
             throw new McpProtocolException($"Unknown task '{Shorten(taskId)}': {problem}.", McpErrorCode.InvalidParams);
         }
+        var targets = services.GetRequiredService<VCenterTargets>();
+        var target = handle.Target is null ? targets.Default
+            : targets.Find(handle.Target) ?? throw new McpProtocolException(
+                $"Task '{Shorten(taskId)}' ran on vCenter '{handle.Target}', which this server does not serve; the targets are {string.Join(", ", targets.All.Select(t => t.Name))}.",
+                McpErrorCode.InvalidParams);
         var caller = services.GetRequiredService<CallerResolver>().Resolve(context.User);
         var policy = services.GetRequiredService<AccessPolicy>();
-        if (!policy.Allows(caller, handle.Level))
+        if (!policy.Allows(caller, handle.Level, target))
         {
-            services.GetRequiredService<AuditLog>().Denied(caller, handle.Level, method, AuditArguments(handle));
+            services.GetRequiredService<AuditLog>().Denied(caller, handle.Level, method, AuditArguments(handle), vcenter: target.Name);
             var subject = handle.StartedHere ? $"task {handle.Id} of tool '{handle.Tool}'" : $"vSphere task {handle.Id}, which was not started through this server,";
-            throw new McpProtocolException(policy.DenialMessage(caller, subject, handle.Level), McpErrorCode.InvalidRequest);
+            throw new McpProtocolException(policy.DenialMessage(caller, subject, handle.Level, target), McpErrorCode.InvalidRequest);
         }
-        return (handle, taskId, caller);
+        return (handle, taskId, caller, target);
     }
 
-    private static async Task<VSphereWorkState> ReadAsync(RequestContext<JsonNode?> context, TaskHandle handle, CancellationToken cancellationToken)
+    private static async Task<VSphereWorkState> ReadAsync(TargetSession target, TaskHandle handle, CancellationToken cancellationToken)
     {
         try
         {
-            return await VSphereWork.ReadAsync(context.Services!.GetRequiredService<IVSphereSession>().Client, handle.Work, cancellationToken);
+            return await VSphereWork.ReadAsync(target.Client, handle.Work, cancellationToken);
         }
         catch (VimFaultException fault) when (fault.FaultType == VimFaultTypes.ManagedObjectNotFound)
         {

@@ -31,12 +31,12 @@ public sealed class TaskRun(string tool)
     public void OnTaskStarted(ManagedObjectReference task) => _started.TrySetResult(task);
 }
 
-/// <summary>The <see cref="TaskRun"/>s of this instance, by the vSphere work they started, kept for <see cref="TasksExtension.TimeToLive"/> after they end.</summary>
+/// <summary>The <see cref="TaskRun"/>s of this instance, by the target and vSphere work they started, kept for <see cref="TasksExtension.TimeToLive"/> after they end.</summary>
 public sealed class TaskRuns(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, TaskRun> _runs = new(StringComparer.Ordinal);
 
-    public void Add(ManagedObjectReference work, TaskRun run)
+    public void Add(string target, ManagedObjectReference work, TaskRun run)
     {
         var expired = time.GetUtcNow() - TasksExtension.TimeToLive;
         foreach (var (key, old) in _runs.Where(entry => entry.Value.EndedAt < expired).ToList())
@@ -44,11 +44,11 @@ public sealed class TaskRuns(TimeProvider time)
             _runs.TryRemove(key, out _);
             old.Cancellation.Dispose();
         }
-        _runs[Key(work)] = run;
+        _runs[Key(target, work)] = run;
         _ = run.Execution.ContinueWith(_ => run.EndedAt = time.GetUtcNow(), TaskScheduler.Default);
     }
 
-    public TaskRun? Find(ManagedObjectReference work) => _runs.GetValueOrDefault(Key(work));
+    public TaskRun? Find(string target, ManagedObjectReference work) => _runs.GetValueOrDefault(Key(target, work));
 
-    private static string Key(ManagedObjectReference work) => $"{work.Type}:{work.Value}";
+    private static string Key(string target, ManagedObjectReference work) => $"{target}\n{work.Type}:{work.Value}";
 }
