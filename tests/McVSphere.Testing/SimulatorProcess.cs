@@ -47,6 +47,29 @@ public sealed class SimulatorProcess : IAsyncDisposable
         ["VCENTER_INSECURE"] = "true",
     };
 
+    /// <summary>This simulator as a target of an MCVSPHERE_TARGETS_FILE, named <paramref name="name"/>; add fields to it as needed.</summary>
+    public Dictionary<string, object?> TargetEntry(string name) => new()
+    {
+        ["name"] = name,
+        ["host"] = Url.ToString(),
+        ["user"] = User,
+        ["password"] = Password,
+        ["insecure"] = true,
+    };
+
+    /// <summary>Writes an MCVSPHERE_TARGETS_FILE of <paramref name="targets"/> (from <see cref="TargetEntry"/>) to a new temporary file and returns its path.</summary>
+    public static string WriteTargetsFile(string? defaultTarget, params Dictionary<string, object?>[] targets)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"mcvsphere-targets-{Guid.NewGuid():N}.json");
+        var file = new Dictionary<string, object?> { ["targets"] = targets };
+        if (defaultTarget is not null)
+        {
+            file["default"] = defaultTarget;
+        }
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(file));
+        return path;
+    }
+
     /// <summary>Starts the simulator with command-line <paramref name="flags"/> (e.g. "-vm", "50") and waits for its URL.</summary>
     public static async Task<SimulatorProcess> StartAsync(params string[] flags)
     {

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using McVSphere.Host.Hosting;
 using McVSphere.Host.Security;
-using McVSphere.Sdk.Session;
 using McVSphere.VSphere;
 using McVSphere.VSphere.Vim;
 using Microsoft.Extensions.DependencyInjection;
@@ -184,6 +183,11 @@ public static class TaskRequestHandlers
         catch (VimFaultException fault) when (fault.FaultType == VimFaultTypes.ManagedObjectNotFound)
         {
             throw UnknownToVCenter(handle);
+        }
+        catch (VSphereException failure) when (failure is not VimFaultException)
+        {
+            // vCenter is away: say so, naming the target, rather than an anonymous internal error.
+            throw new McpProtocolException($"Cannot read task {handle.Id} now: vCenter '{target.Name}' does not answer ({failure.Message}).", McpErrorCode.InternalError);
         }
     }
 
