@@ -6,7 +6,8 @@ namespace McVSphere.Bench;
 
 /// <summary>
 /// A TCP proxy in front of the simulator that counts the HTTP requests passing through it, so that every contender's
-/// round trips are counted the same way, outside its own code.
+/// round trips are counted the same way, outside its own code. Given a request delay, it holds each request that long
+/// before passing it on: the time a vCenter on another machine takes to answer, which a simulator on this one does not.
 /// </summary>
 public sealed class CountingProxy : IAsyncDisposable
 {
@@ -15,10 +16,12 @@ public sealed class CountingProxy : IAsyncDisposable
     private readonly IPEndPoint _target;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
+    private readonly TimeSpan _requestDelay;
     private long _requests;
 
-    public CountingProxy(Uri target)
+    public CountingProxy(Uri target, TimeSpan requestDelay = default)
     {
+        _requestDelay = requestDelay;
         _target = new IPEndPoint(IPAddress.Parse(target.Host), target.Port);
         _listener.Start();
         _acceptLoop = AcceptAsync();
@@ -71,10 +74,15 @@ public sealed class CountingProxy : IAsyncDisposable
             var window = new byte[carried + read];
             carry.AsSpan(0, carried).CopyTo(window);
             buffer.AsSpan(0, read).CopyTo(window.AsSpan(carried));
-            var span = window.AsSpan();
-            for (var index = span.IndexOf(RequestStart); index >= 0; index = NextMatch(span, index))
+            var requests = 0;
+            for (var index = window.AsSpan().IndexOf(RequestStart); index >= 0; index = NextMatch(window, index))
             {
-                Interlocked.Increment(ref _requests);
+                requests++;
+            }
+            Interlocked.Add(ref _requests, requests);
+            if (requests > 0 && _requestDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(_requestDelay);
             }
             carried = Math.Min(carry.Length, window.Length);
             window.AsSpan(window.Length - carried).CopyTo(carry);

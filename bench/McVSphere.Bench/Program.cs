@@ -9,6 +9,7 @@ using ModelContextProtocol.Client;
 // Benchmarks McVSphere side by side with a raw floor and the original server's access pattern, in one run.
 // Usage: McVSphere.Bench [--sizes 1000,5000,20000] [--repeat 5] [--calls 2000] [--skip-original] [--list-vms-only]
 //                       [--per-vm-sizes 20,5000,50000] [--per-vm-only] [--index-memory 50000] [--out results.json]
+//                       [--several-vcenters 5000] (only that: list_vms "*" over three targets against one)
 var arguments = args.ToList();
 string Option(string name, string fallback) => arguments.IndexOf(name) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : fallback;
 var sizes = Option("--sizes", "1000,5000,20000").Split(',').Select(int.Parse).ToArray();
@@ -29,6 +30,14 @@ string[] listVmsPaths =
 ];
 
 var results = new Dictionary<string, object>();
+if (Option("--several-vcenters", "") is { Length: > 0 } targetVms)
+{
+    Console.Error.WriteLine($"== list_vms over three vCenters of {targetVms} VMs against one");
+    results["several_vcenters"] = await SeveralVCenters.RunAsync(int.Parse(targetVms, CultureInfo.InvariantCulture), repeat * 4);
+    Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+    return;
+}
 if (Option("--index-memory", "") is { Length: > 0 } indexVms)
 {
     Console.Error.WriteLine($"== inventory index memory at {indexVms} VMs");

@@ -51,8 +51,35 @@ public static class ReferenceDocs
                 text.Append($"| `{setting.Name}` | {Cell(setting.Default ?? "")} | {Cell(setting.Description)} |\n");
             }
         }
-        return text.ToString();
+        return SeveralVCenters(text).ToString();
     }
+
+    private static StringBuilder SeveralVCenters(StringBuilder text) => text
+        .Append("\n## Several vCenters\n\n")
+        .Append($"`{HostSettings.TargetsFile.Name}` names a JSON file of targets, served by one process with one set of tools:\n\n")
+        .Append("```json\n{\"default\": \"prod\",\n \"targets\": [\n")
+        .Append("   {\"name\": \"prod\", \"host\": \"vc-prod.example.com\", \"user\": \"svc@vsphere.local\", \"password_file\": \"/run/secrets/prod\",\n")
+        .Append("    \"thumbprint\": \"AB:CD:...\", \"datacenter\": \"DC1\", \"datastore\": \"ds-prod\"},\n")
+        .Append("   {\"name\": \"lab\", \"host\": \"vc-lab.example.com:8443\", \"user\": \"svc@vsphere.local\", \"password\": \"...\", \"insecure\": true},\n")
+        .Append("   {\"name\": \"esx-07\", \"host\": \"esx-07.example.com\", \"user\": \"root\", \"password_file\": \"/run/secrets/esx\", \"read_only\": true}]}\n```\n\n")
+        .Append("- A target takes the settings of the `VCENTER_*` variables, named without the prefix in lower case: `host`, `user`, `password` or ")
+        .Append("`password_file` (read at start, a trailing newline dropped), `insecure`, `ca_bundle`, `thumbprint`, `datacenter`, `cluster`, `datastore`, ")
+        .Append("`network`; and `read_only` (serve only READ_ONLY tools on it). Names are letters, digits, `.`, `_` and `-`, and differ ignoring case.\n")
+        .Append("- `default` names the target of calls that give none; without it, the first. The file replaces the `VCENTER_*` connection variables ")
+        .Append("(setting both is refused); without the file they define one target named `default`, as before.\n")
+        .Append("- A bad file stops start-up, naming the target and the field (an unknown field with the closest field name); no password is ever shown.\n")
+        .Append("- Every tool then takes `vcenter` (a target name; omitted, the default). The listings (`list_vms`, `list_templates`, `list_hosts`, ")
+        .Append("`list_clusters`, `list_folders`, `list_resource_pools`, `list_tags`, `list_recent_tasks`, `list_recent_events`, `get_alarms`, ")
+        .Append("`get_vcenter_info`) also take `\"*\"`: every target the caller may read, read in parallel; arrays are joined with each item's `vcenter`, ")
+        .Append("counts added, `vcenters` names the targets read and `errors` those that failed (`get_vcenter_info` puts each target's answer in `targets`). ")
+        .Append("`limit` applies per target.\n")
+        .Append("- Each target has its own vSphere session, keep-alive, re-login and inventory index. A target that is down or refuses the login fails ")
+        .Append("only the calls to it, with an error that starts with `vCenter '<name>':`.\n")
+        .Append("- Resources are also served per target: `esxi://{vcenter}/vms`, `esxi://{vcenter}/vms/{vm_name}`...; today's URIs mean the default ")
+        .Append("target. Completions complete `vcenter`, and names from the target the request's `vcenter` argument names.\n")
+        .Append("- `/readyz` answers one line per target (`prod: ready`, `lab: not ready`) and is ready while one target is; `/readyz/{target}` answers for one.\n")
+        .Append("- Audit lines carry `vcenter` (the target, or the targets of a `*` listing joined with commas); task ids and confirmation states carry ")
+        .Append("the target and are honoured on it only. Access per target: [rbac.md](rbac.md#per-vcenter).\n");
 
     public static string Tools(PluginLoadResult plugins)
     {

@@ -34,14 +34,8 @@ public sealed class SeveralVCentersFixture : IAsyncLifetime
     }
 
     /// <summary>Host settings that serve the three targets and nothing else.</summary>
-    public Dictionary<string, string?> HostSettings(string? auditFile = null) => new()
-    {
-        ["MCVSPHERE_TARGETS_FILE"] = TargetsFile,
-        ["VCENTER_HOST"] = null,
-        ["VCENTER_USER"] = null,
-        ["VCENTER_PASSWORD"] = null,
-        ["MCVSPHERE_AUDIT_FILE"] = auditFile,
-    };
+    public Dictionary<string, string?> HostSettings(string? auditFile = null) =>
+        new(SimulatorProcess.TargetsFileEnvironment(TargetsFile)) { ["MCVSPHERE_AUDIT_FILE"] = auditFile };
 
     public async Task DisposeAsync()
     {
@@ -221,6 +215,21 @@ public sealed class SeveralVCentersTests(SeveralVCentersFixture targets) : IClas
     }
 
     [Fact]
+    public async Task Compact_mode_takes_vcenter_among_an_operations_arguments()
+    {
+        await using var client = await HostProcess.StartStdioAsync(new Dictionary<string, string?>(targets.HostSettings()) { ["MCVSPHERE_TOOL_MODE"] = "compact" });
+
+        var tools = await client.ListToolsAsync();
+        var everywhere = await client.CallJsonAsync("inventory", new { operation = "list_vms", arguments = new { vcenter = "*", name_pattern = "ha-host*" } });
+        var unknown = await client.CallErrorAsync("inventory", new { operation = "list_vms", arguments = new { vcenter = "nowhere" } });
+
+        Assert.Equal(5, tools.Count);
+        Assert.Equal(["prod", "lab", "esx"], everywhere.GetProperty("vcenters").EnumerateArray().Select(v => v.GetString()));
+        Assert.All(everywhere.GetProperty("items").EnumerateArray(), vm => Assert.Equal("esx", vm.GetProperty("vcenter").GetString()));
+        Assert.Contains("'nowhere' is no vCenter", unknown);
+    }
+
+    [Fact]
     public async Task Without_a_targets_file_tools_take_no_vcenter_argument()
     {
         await using var client = await HostProcess.StartStdioAsync(targets.Prod.HostEnvironment);
@@ -250,13 +259,7 @@ public sealed class StoppedVCenterTests
         var file = SimulatorProcess.WriteTargetsFile(null, prod.TargetEntry("prod"), lab.TargetEntry("lab"));
         try
         {
-            await using var host = await HostProcess.StartHttpAsync(new Dictionary<string, string?>
-            {
-                ["MCVSPHERE_TARGETS_FILE"] = file,
-                ["VCENTER_HOST"] = null,
-                ["VCENTER_USER"] = null,
-                ["VCENTER_PASSWORD"] = null,
-            });
+            await using var host = await HostProcess.StartHttpAsync(SimulatorProcess.TargetsFileEnvironment(file));
             await using var client = await host.ConnectAsync();
             using var http = new HttpClient { BaseAddress = host.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
             Assert.Equal("prod: ready\nlab: ready\n", await WaitForReadinessAsync(http, "/readyz", "lab: ready"));

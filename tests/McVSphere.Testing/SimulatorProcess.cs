@@ -70,6 +70,15 @@ public sealed class SimulatorProcess : IAsyncDisposable
         return path;
     }
 
+    /// <summary>Host settings that serve the targets of <paramref name="targetsFile"/> and no VCENTER_* vCenter.</summary>
+    public static Dictionary<string, string?> TargetsFileEnvironment(string targetsFile) => new()
+    {
+        ["MCVSPHERE_TARGETS_FILE"] = targetsFile,
+        ["VCENTER_HOST"] = null,
+        ["VCENTER_USER"] = null,
+        ["VCENTER_PASSWORD"] = null,
+    };
+
     /// <summary>Starts the simulator with command-line <paramref name="flags"/> (e.g. "-vm", "50") and waits for its URL.</summary>
     public static async Task<SimulatorProcess> StartAsync(params string[] flags)
     {

@@ -103,36 +103,17 @@ public static class VCenterRouting
                     return targets.FromFile ? NameTargetInError(result, target) : result;
                 }
             }
+            // Each target's run gets a context of its own, so that the runs in parallel share no items.
             var answers = await Task.WhenAll(call.Targets.Select(async target =>
             {
                 using (targets.Enter(target))
                 {
-                    return (target, await next(Branch(context, parameters), cancellationToken));
+                    return (target, await next(CallContexts.Copy(context, new CallToolRequestParams { Name = parameters.Name, Arguments = parameters.Arguments, Meta = parameters.Meta },
+                        context.Services), cancellationToken));
                 }
             }));
             return Merge(answers);
         };
-
-    /// <summary>A context of its own for one target's run of a listing, so that the runs in parallel share no items.</summary>
-    private static RequestContext<CallToolRequestParams> Branch(RequestContext<CallToolRequestParams> context, CallToolRequestParams parameters)
-    {
-        var branch = new RequestContext<CallToolRequestParams>(context.Server, context.JsonRpcRequest, new CallToolRequestParams
-        {
-            Name = parameters.Name,
-            Arguments = parameters.Arguments,
-            Meta = parameters.Meta,
-        })
-        {
-            MatchedPrimitive = context.MatchedPrimitive,
-            Services = context.Services,
-            User = context.User,
-        };
-        foreach (var (key, value) in context.Items)
-        {
-            branch.Items[key] = value;
-        }
-        return branch;
-    }
 
     private static CallToolResult NameTargetInError(CallToolResult result, TargetSession target)
     {
@@ -151,84 +132,112 @@ public static class VCenterRouting
     /// </summary>
     internal static CallToolResult Merge(IReadOnlyList<(TargetSession Target, CallToolResult Result)> answers)
     {
-        var merged = new JsonObject();
-        var read = new JsonArray();
-        var errors = new JsonArray();
-        var whole = new JsonArray();
+        var read = new List<(TargetSession Target, JsonElement Content)>();
+        var errors = new List<(TargetSession Target, string Error)>();
         var links = new List<ContentBlock>();
         foreach (var (target, result) in answers)
         {
             if (result.IsError == true || result.StructuredContent is not { ValueKind: JsonValueKind.Object } content)
             {
-                var text = string.Join(" ", result.Content.OfType<TextContentBlock>().Select(block => block.Text));
-                errors.Add(new JsonObject { [VCenterTargets.Argument] = target.Name, ["error"] = text });
+                errors.Add((target, string.Join(" ", result.Content.OfType<TextContentBlock>().Select(block => block.Text))));
                 continue;
             }
-            read.Add(target.Name);
+            read.Add((target, content));
             links.AddRange(result.Content.OfType<ResourceLinkBlock>());
-            var hasArray = false;
-            foreach (var property in content.EnumerateObject())
-            {
-                var value = property.Value;
-                switch (value.ValueKind)
-                {
-                    case JsonValueKind.Array:
-                        hasArray = true;
-                        var list = merged[property.Name] as JsonArray ?? [];
-                        merged[property.Name] = list;
-                        foreach (var element in value.EnumerateArray())
-                        {
-                            list.Add(element.ValueKind == JsonValueKind.Object ? WithTarget(element, target) : JsonNode.Parse(element.GetRawText()));
-                        }
-                        break;
-                    case JsonValueKind.Number when property.Name is "count" or "total" or "returned":
-                        merged[property.Name] = (merged[property.Name]?.GetValue<long>() ?? 0) + value.GetInt64();
-                        break;
-                    case JsonValueKind.True or JsonValueKind.False when property.Name == "truncated":
-                        merged[property.Name] = merged[property.Name]?.GetValue<bool>() == true || value.GetBoolean();
-                        break;
-                    default:
-                        if (!merged.ContainsKey(property.Name))
-                        {
-                            merged[property.Name] = JsonNode.Parse(value.GetRawText());
-                        }
-                        break;
-                }
-            }
-            if (!hasArray)
-            {
-                whole.Add(WithTarget(content, target));
-            }
         }
         if (read.Count == 0)
         {
-            return ToolErrorFilter.ErrorResult(string.Join(" ", errors.Select(error => $"vCenter '{error![VCenterTargets.Argument]}': {error["error"]}")));
+            return ToolErrorFilter.ErrorResult(string.Join(" ", errors.Select(error => $"vCenter '{error.Target.Name}': {error.Error}")));
         }
-        if (whole.Count > 0)
+        // Written once, item by item: a listing of three large vCenters is copied, not rebuilt as a tree.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            merged["targets"] = whole;
+            writer.WriteStartObject();
+            var names = read.SelectMany(answer => answer.Content.EnumerateObject().Select(property => property.Name)).Distinct(StringComparer.Ordinal).ToList();
+            foreach (var name in names)
+            {
+                var values = read.Select(answer => (answer.Target, Value: answer.Content.TryGetProperty(name, out var value) ? value : default)).ToList();
+                var first = values.First(value => value.Value.ValueKind != JsonValueKind.Undefined).Value;
+                writer.WritePropertyName(name);
+                if (first.ValueKind == JsonValueKind.Array)
+                {
+                    writer.WriteStartArray();
+                    foreach (var (target, value) in values.Where(value => value.Value.ValueKind == JsonValueKind.Array))
+                    {
+                        foreach (var item in value.EnumerateArray())
+                        {
+                            WriteItem(writer, item, target);
+                        }
+                    }
+                    writer.WriteEndArray();
+                }
+                else if (first.ValueKind == JsonValueKind.Number && name is "count" or "total" or "returned")
+                {
+                    writer.WriteNumberValue(values.Where(value => value.Value.ValueKind == JsonValueKind.Number).Sum(value => value.Value.GetInt64()));
+                }
+                else if (first.ValueKind is JsonValueKind.True or JsonValueKind.False && name == "truncated")
+                {
+                    writer.WriteBooleanValue(values.Any(value => value.Value.ValueKind == JsonValueKind.True));
+                }
+                else
+                {
+                    first.WriteTo(writer);
+                }
+            }
+            // An answer with no array (get_vcenter_info) goes whole into targets.
+            var whole = read.Where(answer => !answer.Content.EnumerateObject().Any(property => property.Value.ValueKind == JsonValueKind.Array)).ToList();
+            if (whole.Count > 0)
+            {
+                writer.WriteStartArray("targets");
+                foreach (var (target, content) in whole)
+                {
+                    WriteItem(writer, content, target);
+                }
+                writer.WriteEndArray();
+            }
+            writer.WriteStartArray("vcenters");
+            foreach (var (target, _) in read)
+            {
+                writer.WriteStringValue(target.Name);
+            }
+            writer.WriteEndArray();
+            if (errors.Count > 0)
+            {
+                writer.WriteStartArray("errors");
+                foreach (var (target, error) in errors)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString(VCenterTargets.Argument, target.Name);
+                    writer.WriteString("error", error);
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+            }
+            writer.WriteEndObject();
         }
-        merged["vcenters"] = read;
-        if (errors.Count > 0)
-        {
-            merged["errors"] = errors;
-        }
-        var structured = JsonSerializer.SerializeToElement(merged, McVSphereJson.Options);
+        var structured = JsonDocument.Parse(buffer.WrittenMemory).RootElement;
         return new CallToolResult
         {
             StructuredContent = structured,
-            Content = [new TextContentBlock { Text = structured.GetRawText() }, .. links],
+            Content = [new TextContentBlock { Text = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) }, .. links],
         };
     }
 
-    /// <summary>An item led by the name of the target it comes from.</summary>
-    private static JsonObject WithTarget(JsonElement item, TargetSession target)
+    /// <summary>An item led by the name of the target it comes from; anything but an object as it is.</summary>
+    private static void WriteItem(Utf8JsonWriter writer, JsonElement item, TargetSession target)
     {
-        var copy = new JsonObject { [VCenterTargets.Argument] = target.Name };
-        foreach (var property in item.EnumerateObject().Where(p => p.Name != VCenterTargets.Argument))
+        if (item.ValueKind != JsonValueKind.Object)
         {
-            copy[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+            item.WriteTo(writer);
+            return;
         }
-        return copy;
+        writer.WriteStartObject();
+        writer.WriteString(VCenterTargets.Argument, target.Name);
+        foreach (var property in item.EnumerateObject().Where(property => property.Name != VCenterTargets.Argument))
+        {
+            property.WriteTo(writer);
+        }
+        writer.WriteEndObject();
     }
 }

@@ -35,16 +35,7 @@ public static class TaskAugmentationFilter
         var time = services.GetRequiredService<TimeProvider>();
         var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         // The call outlives this request: it gets its own services and cancellation.
-        var call = new RequestContext<CallToolRequestParams>(context.Server, context.JsonRpcRequest, context.Params!)
-        {
-            MatchedPrimitive = context.MatchedPrimitive,
-            Services = scope.ServiceProvider,
-            User = context.User,
-        };
-        foreach (var (key, value) in context.Items)
-        {
-            call.Items[key] = value;
-        }
+        var call = CallContexts.Copy(context, context.Params!, scope.ServiceProvider);
         var run = new TaskRun(context.Params?.Name ?? "");
         var createdAt = time.GetUtcNow();
         run.Execution = Task.Run(async () =>
