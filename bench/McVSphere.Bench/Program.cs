@@ -10,6 +10,7 @@ using ModelContextProtocol.Client;
 // Usage: McVSphere.Bench [--sizes 1000,5000,20000] [--repeat 5] [--calls 2000] [--skip-original] [--list-vms-only]
 //                       [--per-vm-sizes 20,5000,50000] [--per-vm-only] [--index-memory 50000] [--out results.json]
 //                       [--several-vcenters 5000] (only that: list_vms "*" over three targets against one)
+//                       [--freshness 5000] (only that: how soon list_vms shows a change made by another client)
 var arguments = args.ToList();
 string Option(string name, string fallback) => arguments.IndexOf(name) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : fallback;
 var sizes = Option("--sizes", "1000,5000,20000").Split(',').Select(int.Parse).ToArray();
@@ -30,6 +31,14 @@ string[] listVmsPaths =
 ];
 
 var results = new Dictionary<string, object>();
+if (Option("--freshness", "") is { Length: > 0 } freshVms)
+{
+    Console.Error.WriteLine($"== freshness of list_vms at {freshVms} VMs");
+    results["freshness"] = await Freshness.RunAsync(int.Parse(freshVms, CultureInfo.InvariantCulture), repeat * 4);
+    Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+    return;
+}
 if (Option("--several-vcenters", "") is { Length: > 0 } targetVms)
 {
     Console.Error.WriteLine($"== list_vms over three vCenters of {targetVms} VMs against one");
