@@ -26,7 +26,7 @@ public class DeploymentTests : IAsyncLifetime
             var app = Path.Combine(work.FullName, "app");
             await RunToEndAsync("dotnet", "publish", Path.Combine(RepositoryPaths.Root, "src", "McVSphere.Host"), "-c", RepositoryPaths.Configuration, "--no-build", "-o", app);
             MakeReadableByAll(work.FullName);
-            var port = HostProcess.FreeTcpPort();
+            var port = LoopbackPorts.Reserve();
             // The Dockerfile's settings; MCP_HOST 0.0.0.0 needs the explicit opt-in of docker-compose.yml.
             var environment = new Dictionary<string, string?>(_simulator.HostEnvironment)
             {
@@ -152,7 +152,7 @@ public class DeploymentTests : IAsyncLifetime
                         ["MCVSPHERE_REQUEST_STATE_SECRET"] = stateSecret?.Invoke(i),
                     }));
                 }
-                var port = HostProcess.FreeTcpPort();
+                var port = LoopbackPorts.Reserve();
                 scaleOut._nginx = StartNginx(scaleOut._work.FullName, port, scaleOut._instances.Select(instance => instance.BaseUri.Port));
                 scaleOut.BaseUri = new Uri($"http://127.0.0.1:{port}/");
                 return scaleOut;

@@ -184,7 +184,7 @@ public sealed class SeveralVCentersTests(SeveralVCentersFixture targets) : IClas
         var secret = new Dictionary<string, string?>(targets.HostSettings()) { ["MCVSPHERE_REQUEST_STATE_SECRET"] = new string('s', 40) };
         await using var client = await HostProcess.StartStdioAsync(secret, clientOptions: McpTaskClient.Options());
         // Another instance whose default target answers nothing: it can follow the task only on the target the id names.
-        var unreachableProd = new Dictionary<string, object?>(targets.Prod.TargetEntry("prod")) { ["host"] = $"http://127.0.0.1:{HostProcess.FreeTcpPort()}/sdk" };
+        var unreachableProd = new Dictionary<string, object?>(targets.Prod.TargetEntry("prod")) { ["host"] = $"http://127.0.0.1:{LoopbackPorts.Reserve()}/sdk" };
         var otherFile = SimulatorProcess.WriteTargetsFile("prod", unreachableProd, targets.Lab.TargetEntry("lab"));
         try
         {
@@ -252,7 +252,7 @@ public sealed class StoppedVCenterTests
     [Fact]
     public async Task A_stopped_target_fails_only_its_calls_readyz_reports_it_and_it_recovers()
     {
-        var port = HostProcess.FreeTcpPort();
+        var port = LoopbackPorts.Reserve();
         string[] labFlags = ["-listen", $"127.0.0.1:{port}", "-cluster", "0", "-nodrs-cluster", "1"];
         await using var prod = await SimulatorProcess.StartAsync();
         var lab = await SimulatorProcess.StartAsync(labFlags);

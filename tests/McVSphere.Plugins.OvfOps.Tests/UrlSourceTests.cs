@@ -54,7 +54,7 @@ public sealed class UrlSourceTests(OvfOpsFixture fixture) : IClassFixture<OvfOps
     public async Task A_loopback_address_is_refused_at_connect_whatever_names_it_and_an_open_port_looks_like_a_closed_one()
     {
         await using var trap = new TrapListener();
-        var closedPort = HostProcess.FreeTcpPort();
+        var closedPort = LoopbackPorts.Reserve();
         await using var server = new LoopbackWebServer(AllowedServerAddress).Serve("/go", WebAnswer.Redirect(trap.Url("localhost")));
         // Any host name is allowed: only the address rule stands between the caller and the trap.
         await using var host = await StartHostAsync(new() { ["MCVSPHERE_URL_ALLOW"] = "*", ["MCVSPHERE_URL_ALLOW_NETWORKS"] = "127.0.0.2" });
@@ -83,7 +83,7 @@ public sealed class UrlSourceTests(OvfOpsFixture fixture) : IClassFixture<OvfOps
     {
         // The fixture's host may reach 127.0.0.1 (the simulator's web server): so the trap is reached here, on purpose.
         await using var trap = new TrapListener();
-        var closedPort = HostProcess.FreeTcpPort();
+        var closedPort = LoopbackPorts.Reserve();
 
         var open = await fixture.Client.CallErrorAsync("list_ovf_networks", new { ovf_path = trap.Url("127.0.0.1") });
         var closed = await fixture.Client.CallErrorAsync("list_ovf_networks", new { ovf_path = $"http://127.0.0.1:{closedPort}/appliance.ovf" });

@@ -53,7 +53,7 @@ public sealed class CompactModeTests(CompactOAuthHost host) : IClassFixture<Comp
     [Fact]
     public async Task In_read_only_mode_list_operations_lists_the_READ_ONLY_operations_only()
     {
-        var port = HostProcess.FreeTcpPort();
+        var port = LoopbackPorts.Reserve();
         await using var readOnly = await IsolatedHost.StartHttpAsync(port, new Dictionary<string, string?>
         {
             [HostSettings.ReadOnly.Name] = "true",

@@ -7,7 +7,7 @@ namespace McVSphere.SecurityTests;
 /// <summary>One host over HTTP on loopback without OAuth, shared by a test class.</summary>
 public sealed class LoopbackHost : IAsyncLifetime
 {
-    private readonly int _port = HostProcess.FreeTcpPort();
+    private readonly int _port = LoopbackPorts.Reserve();
     private IsolatedHost? _host;
 
     public Uri Endpoint => new($"http://127.0.0.1:{_port}/mcp");

@@ -11,7 +11,7 @@ public sealed class KeyRotationTests
     [Fact]
     public async Task Tokens_signed_with_a_rotated_key_are_accepted_without_a_restart()
     {
-        var port = HostProcess.FreeTcpPort();
+        var port = LoopbackPorts.Reserve();
         var endpoint = new Uri($"http://127.0.0.1:{port}/mcp");
         var provider = await OidcProvider.StartAsync(endpoint);
         var issuer = new Uri(provider.Issuer);

@@ -41,7 +41,7 @@ public sealed class LocalModeTests
     [Fact]
     public async Task Read_only_mode_serves_only_READ_ONLY_tools_even_to_a_full_admin()
     {
-        var port = HostProcess.FreeTcpPort();
+        var port = LoopbackPorts.Reserve();
         await using var host = await IsolatedHost.StartHttpAsync(port, new Dictionary<string, string?> { [HostSettings.ReadOnly.Name] = "true" });
         await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/mcp") }));
 
@@ -59,7 +59,7 @@ public sealed class LocalModeTests
         {
             [HostSettings.Transport.Name] = "streamable-http",
             [HostSettings.HttpHost.Name] = "0.0.0.0",
-            [HostSettings.HttpPort.Name] = HostProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [HostSettings.HttpPort.Name] = LoopbackPorts.Reserve().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
         Assert.Equal(2, await host.WaitForExitAsync());
@@ -71,11 +71,11 @@ public sealed class LocalModeTests
     [Fact]
     public async Task Http_without_OAuth_bound_beyond_loopback_by_a_Kestrel_endpoint_is_refused()
     {
-        var port = HostProcess.FreeTcpPort();
+        var port = LoopbackPorts.Reserve();
         await using var host = IsolatedHost.Start(new Dictionary<string, string?>
         {
             [HostSettings.Transport.Name] = "streamable-http",
-            [HostSettings.HttpPort.Name] = HostProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [HostSettings.HttpPort.Name] = LoopbackPorts.Reserve().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Kestrel__Endpoints__Public__Url"] = $"http://0.0.0.0:{port}",
         });
 
@@ -88,7 +88,7 @@ public sealed class LocalModeTests
     [Fact]
     public async Task Http_without_OAuth_bound_beyond_loopback_on_purpose_serves()
     {
-        var port = HostProcess.FreeTcpPort();
+        var port = LoopbackPorts.Reserve();
         await using var host = IsolatedHost.Start(new Dictionary<string, string?>
         {
             [HostSettings.Transport.Name] = "streamable-http",

@@ -18,7 +18,7 @@ public sealed class TargetRbacFixture : IAsyncLifetime
     private IsolatedHost? _host;
     private string _targetsFile = "";
 
-    public int Port { get; } = HostProcess.FreeTcpPort();
+    public int Port { get; } = LoopbackPorts.Reserve();
 
     public Uri Endpoint => new($"http://127.0.0.1:{Port}/mcp");
 

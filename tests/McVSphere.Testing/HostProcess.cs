@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using ModelContextProtocol.Client;
 
 namespace McVSphere.Testing;
@@ -49,7 +47,7 @@ public static class HostProcess
     /// <summary>Starts the host with streamable HTTP on a free loopback port and waits until it listens.</summary>
     public static async Task<HttpHost> StartHttpAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var port = FreeTcpPort();
+        var port = LoopbackPorts.Reserve();
         var startInfo = new ProcessStartInfo(RepositoryPaths.HostExecutable)
         {
             RedirectStandardOutput = true,
@@ -70,14 +68,6 @@ public static class HostProcess
         var host = new HttpHost(Process.Start(startInfo)!, new Uri($"http://127.0.0.1:{port}/"));
         await host.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
         return host;
-    }
-
-    /// <summary>A free TCP port on 127.0.0.1 (bound then released).</summary>
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

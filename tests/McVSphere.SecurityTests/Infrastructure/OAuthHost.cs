@@ -32,7 +32,7 @@ public class OAuthHost : IAsyncLifetime
     /// <summary>The callback of proxy mode, which the provider's confidential client redirects to.</summary>
     public Uri Callback => new(BaseUrl, "/auth/callback");
 
-    public int Port { get; } = HostProcess.FreeTcpPort();
+    public int Port { get; } = LoopbackPorts.Reserve();
 
     public Uri BaseUrl => new($"http://127.0.0.1:{Port}");
 
@@ -71,7 +71,7 @@ public class OAuthHost : IAsyncLifetime
     /// </summary>
     internal async Task<(IsolatedHost Host, Uri BaseUrl)> StartAnotherInstanceAsync()
     {
-        var port = HostProcess.FreeTcpPort();
+        var port = LoopbackPorts.Reserve();
         return (await IsolatedHost.StartHttpAsync(port, _hostSettings), new Uri($"http://127.0.0.1:{port}"));
     }
 
