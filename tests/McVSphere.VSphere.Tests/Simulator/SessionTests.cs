@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using McVSphere.VSphere.Vim;
 
 namespace McVSphere.VSphere.Tests.Simulator;
@@ -62,10 +60,7 @@ public sealed class SessionTests(TwoDatacenterSimulator fixture) : IClassFixture
     [Fact]
     public async Task A_refused_connection_names_the_server_setting()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = McVSphere.Testing.LoopbackPorts.Reserve(); // held, and nothing listens on it
         await using var client = new VSphereClient(new VSphereConnectionOptions { Server = $"http://127.0.0.1:{port}", User = "u", Password = "p", ServerSettingName = "VCENTER_HOST" });
 
         var error = await Assert.ThrowsAsync<VSphereConnectionException>(() => client.ConnectAsync());
