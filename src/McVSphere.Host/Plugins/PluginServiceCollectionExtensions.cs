@@ -15,6 +15,7 @@ public static class PluginServiceCollectionExtensions
     public static IServiceCollection AddMcVSpherePlugins(this IServiceCollection services, PluginLoadResult plugins, bool severalTargets = false)
     {
         services.AddSingleton(new ToolCatalog(plugins));
+        services.AddSingleton(provider => new ServedTools(plugins.Plugins.SelectMany(plugin => plugin.Tools), provider));
         foreach (var plugin in plugins.Plugins)
         {
             foreach (var descriptor in plugin.Services)
@@ -31,7 +32,7 @@ public static class PluginServiceCollectionExtensions
                 .WithTransientLifetime());
             foreach (var tool in plugin.Tools)
             {
-                services.AddSingleton(provider => McpToolFactory.CreateTool(tool, provider));
+                services.AddSingleton(provider => provider.GetRequiredService<ServedTools>()[tool]);
             }
             foreach (var resource in plugin.Resources)
             {
