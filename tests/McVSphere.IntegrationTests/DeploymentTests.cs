@@ -6,7 +6,8 @@ namespace McVSphere.IntegrationTests;
 
 /// <summary>
 /// Deployment as the container and a scale-out set-up run it: the publish output the image uses, as a non-root user,
-/// and several stateless instances behind nginx on loopback.
+/// and several stateless instances behind nginx on loopback. The image publishes for its platform (ReadyToRun); here
+/// the publish is portable and reuses the suite's build, which changes how the code is compiled, not what it serves.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class DeploymentTests : IAsyncLifetime
