@@ -66,6 +66,27 @@ public sealed class InventoryIndexTests
         Assert.Equal("poweredOff", state);
     }
 
+    [Fact]
+    public async Task An_object_another_client_created_is_found_while_the_index_has_not_heard_of_it()
+    {
+        // vCenter promises no time within which a change reaches a waiting client: here it takes ten minutes.
+        await using var simulator = await SimulatorProcess.StartAsync("-wait-update-delay", "10m");
+        await using var indexed = await HostProcess.StartHttpAsync(new Dictionary<string, string?>(simulator.HostEnvironment) { ["MCVSPHERE_INVENTORY_INDEX"] = "true" });
+        await using var other = await HostProcess.StartHttpAsync(new Dictionary<string, string?>(simulator.HostEnvironment) { ["MCVSPHERE_INVENTORY_INDEX"] = "false" });
+        await using var indexedClient = await indexed.ConnectAsync();
+        await using var otherClient = await other.ConnectAsync();
+        await indexedClient.CallJsonAsync("get_vm_info", new { name = "DC0_H0_VM0" });
+        await indexed.WaitForLogAsync(line => line.Contains("Inventory index filled", StringComparison.Ordinal), "the inventory index filled");
+
+        await otherClient.CallJsonAsync("clone_vm", new { template_name = "DC0_H0_VM1", new_name = "made-elsewhere" });
+
+        // Neither a VM lookup nor an event filter (any kind of object) reports it missing: a miss is asked of vCenter.
+        var info = await indexedClient.CallJsonAsync("get_vm_info", new { name = "made-elsewhere" });
+        Assert.Equal("made-elsewhere", info.GetProperty("name").GetString());
+        var events = await indexedClient.CallJsonAsync("list_recent_events", new { entity_name = "made-elsewhere", max_count = 100 });
+        Assert.Contains(events.GetProperty("events").EnumerateArray(), item => item.GetProperty("message").GetString()!.Contains("made-elsewhere", StringComparison.Ordinal));
+    }
+
     private static async Task<int> PropertyReadsAsync(SimulatorProcess simulator) =>
         (await RawVimSession.PagingStatsAsync(simulator.Url))["RetrievePropertiesEx"];
 }

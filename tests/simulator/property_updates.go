@@ -55,6 +55,10 @@ import (
 // waitMaxObjectUpdates is the server's cap on ObjectUpdate entries per WaitForUpdatesEx answer (0: none).
 var waitMaxObjectUpdates = 0
 
+// waitUpdateDelay holds back the answer to a waiting call once a change has woken it (0: none): vCenter promises no
+// time within which a change reaches a waiting client, and tests use this to see what a client does meanwhile.
+var waitUpdateDelay time.Duration
+
 // readBatch is how many objects one stock RetrievePropertiesEx reads at a time during a calculation.
 const readBatch = 1000
 
@@ -70,6 +74,8 @@ var updateStats struct {
 func init() {
 	flag.IntVar(&waitMaxObjectUpdates, "wait-max-object-updates", waitMaxObjectUpdates,
 		"the most ObjectUpdate entries in one WaitForUpdatesEx answer, whatever maxObjectUpdates asks (0: no cap)")
+	flag.DurationVar(&waitUpdateDelay, "wait-update-delay", waitUpdateDelay,
+		"how long a waiting WaitForUpdatesEx or WaitForUpdates holds back its answer after a change woke it (0: none)")
 	extensions = append(extensions, installUpdatesCollector)
 	simulator.RegisterEndpoint(func(s *simulator.Service, _ *simulator.Registry) {
 		s.HandleFunc(updateStatsPath, func(w http.ResponseWriter, _ *http.Request) {
@@ -368,6 +374,19 @@ func (st *collectorState) wait(ctx *simulator.Context, version string, maxWait *
 		}
 		select {
 		case <-changed:
+			if waitUpdateDelay > 0 {
+				// Late, but not past the call's end: a cancellation or the client going away still ends it.
+				hold := time.NewTimer(waitUpdateDelay)
+				select {
+				case <-hold.C:
+				case <-canceled:
+					hold.Stop()
+					return nil, fault("", new(types.RequestCanceled))
+				case <-gone:
+					hold.Stop()
+					return nil, fault("", new(types.RequestCanceled))
+				}
+			}
 		case <-deadline:
 			return nil, nil
 		case <-canceled:

@@ -548,3 +548,54 @@ func TestUpdatesWaitEndsWhenTheClientGoes(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestUpdatesWaitUpdateDelayHoldsBackAWokenAnswer(t *testing.T) {
+	e := newLCEnv(t)
+	w := e.inventoryWatch()
+	w.fill(0)
+	defer func(previous time.Duration) { waitUpdateDelay = previous }(waitUpdateDelay)
+	waitUpdateDelay = 1500 * time.Millisecond
+
+	// A change already there when the call comes is answered at once: only a wait woken by a change is held.
+	vm := e.vm("DC0_H0_VM0")
+	task, err := vm.Rename(e.ctx, "renamed-before")
+	e.wait(task, err)
+	ten := int32(10)
+	set, took, err := w.call(w.version, &ten, 0)
+	if err != nil || len(objectUpdates(set)) != 1 || took > 500*time.Millisecond {
+		t.Fatalf("a change made before the call: %v, %v after %s; want it at once", set, err, took)
+	}
+	w.version = set.Version
+
+	// A change made while the call waits reaches it only after the delay.
+	calculated := atomic.LoadInt64(&updateStats.calculations)
+	go func() {
+		w.waitUntilCalculatedSince(calculated) // the call found nothing and waits: the change comes during the wait
+		task, err := vm.Rename(e.ctx, "renamed-while-waiting")
+		e.wait(task, err)
+	}()
+	set, took, err = w.call(w.version, &ten, 0)
+	if err != nil || len(objectUpdates(set)) != 1 || took < 1500*time.Millisecond {
+		t.Fatalf("a change made during the wait: %v, %v after %s; want it after the 1.5 s delay", set, err, took)
+	}
+}
+
+// waitUntilCalculatedSince returns once the watch's collector has made and finished a calculation after the count
+// given (its call then waits for a change), within a generous bound.
+func (w *inventoryWatch) waitUntilCalculatedSince(count int64) {
+	deadline := time.Now().Add(30 * time.Second)
+	for atomic.LoadInt64(&updateStats.calculations) == count && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	var st *collectorState
+	activeHub().each(func(f *updatesFilter) bool {
+		if f.st.pc.Self == w.pc {
+			st = f.st
+		}
+		return false
+	})
+	if st != nil {
+		st.compute.Lock() // held for the length of a calculation: the one counted is over
+		st.compute.Unlock()
+	}
+}

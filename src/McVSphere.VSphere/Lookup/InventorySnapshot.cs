@@ -50,7 +50,17 @@ public sealed class InventorySnapshot : IInventoryNames
     /// Reads the objects of <paramref name="specs"/> under the root folder, each with its name, parent and the spec's
     /// paths, plus the name and parent of every folder, datacenter, compute resource, resource pool and host, in one read.
     /// </summary>
-    public static async Task<InventorySnapshot> ReadAsync(VSphereClient client, IEnumerable<PropertySpec> specs, CancellationToken cancellationToken = default)
+    public static Task<InventorySnapshot> ReadAsync(VSphereClient client, IEnumerable<PropertySpec> specs, CancellationToken cancellationToken = default) =>
+        ReadAsync(client, specs, mayUseIndex: true, cancellationToken);
+
+    /// <summary>As <see cref="ReadAsync(VSphereClient, IEnumerable{PropertySpec}, CancellationToken)"/>, from vCenter itself: for a name the index did not know.</summary>
+    public static Task<InventorySnapshot> ReadFromVCenterAsync(VSphereClient client, IEnumerable<PropertySpec> specs, CancellationToken cancellationToken = default) =>
+        ReadAsync(client, specs, mayUseIndex: false, cancellationToken);
+
+    /// <summary>Whether the index answered this snapshot (it may lag a change made elsewhere a moment ago).</summary>
+    public bool FromIndex { get; private init; }
+
+    private static async Task<InventorySnapshot> ReadAsync(VSphereClient client, IEnumerable<PropertySpec> specs, bool mayUseIndex, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(specs);
@@ -72,9 +82,9 @@ public sealed class InventorySnapshot : IInventoryNames
             .Concat(Subtypes.Where(pair => pathsByType.ContainsKey(pair.Value)).Select(pair => pair.Key))
             .ToHashSet(StringComparer.Ordinal);
         // The live index holds it all when it is current and keeps these paths: no round trip.
-        if (client.Lookup.Index?.Contents(pathsByType) is { } indexed)
+        if (mayUseIndex && client.Lookup.Index?.Contents(pathsByType) is { } indexed)
         {
-            return new InventorySnapshot(indexed, readTypes);
+            return new InventorySnapshot(indexed, readTypes) { FromIndex = true };
         }
         // A spec of a base type also reads its subtypes: a subtype's own spec keeps only the paths the base does not read.
         foreach (var (subtype, baseType) in Subtypes)
