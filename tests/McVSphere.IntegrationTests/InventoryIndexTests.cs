@@ -67,7 +67,7 @@ public sealed class InventoryIndexTests
     }
 
     [Fact]
-    public async Task An_object_another_client_created_is_found_while_the_index_has_not_heard_of_it()
+    public async Task Objects_created_deleted_and_renamed_elsewhere_are_seen_as_vCenter_has_them_before_the_index_hears()
     {
         // vCenter promises no time within which a change reaches a waiting client: here it takes ten minutes.
         await using var simulator = await SimulatorProcess.StartAsync("-wait-update-delay", "10m");
@@ -85,6 +85,18 @@ public sealed class InventoryIndexTests
         Assert.Equal("made-elsewhere", info.GetProperty("name").GetString());
         var events = await indexedClient.CallJsonAsync("list_recent_events", new { entity_name = "made-elsewhere", max_count = 100 });
         Assert.Contains(events.GetProperty("events").EnumerateArray(), item => item.GetProperty("message").GetString()!.Contains("made-elsewhere", StringComparison.Ordinal));
+
+        // Deleted elsewhere while the index still holds it (it was there when the index was filled): vCenter's answer counts.
+        await otherClient.CallJsonAsync("power_off", new { name = "DC0_C0_RP0_VM1" });
+        await otherClient.CallJsonAsync("delete_vm", new { name = "DC0_C0_RP0_VM1", confirm = true });
+        var gone = await indexedClient.CallErrorAsync("get_vm_info", new { name = "DC0_C0_RP0_VM1" });
+        Assert.Contains("No virtual machine named 'DC0_C0_RP0_VM1'", gone, StringComparison.Ordinal);
+
+        // Renamed elsewhere: found under its new name, and its old name is no longer an answer.
+        await otherClient.CallJsonAsync("rename_vm", new { name = "DC0_H0_VM0", new_name = "renamed-elsewhere" });
+        Assert.Equal("renamed-elsewhere", (await indexedClient.CallJsonAsync("get_vm_info", new { name = "renamed-elsewhere" })).GetProperty("name").GetString());
+        var oldName = await indexedClient.CallErrorAsync("get_vm_info", new { name = "DC0_H0_VM0" });
+        Assert.Contains("No virtual machine named 'DC0_H0_VM0'", oldName, StringComparison.Ordinal);
     }
 
     private static async Task<int> PropertyReadsAsync(SimulatorProcess simulator) =>

@@ -41,18 +41,33 @@ public static class VmFinder
         var vm = await client.Lookup.FindAsync(kind, name, cancellationToken).ConfigureAwait(false);
         try
         {
-            return new FoundVm(vm, await ReadAsync(client, vm, paths, cancellationToken).ConfigureAwait(false));
+            var content = await ReadAsync(client, vm, paths, cancellationToken).ConfigureAwait(false);
+            if (content is null)
+            {
+                // The index named a VM renamed a moment ago elsewhere: that name may now be another VM's, or no one's.
+                vm = await client.Lookup.FindInVCenterAsync(kind, name, cancellationToken).ConfigureAwait(false);
+                content = await ReadAsync(client, vm, paths, cancellationToken).ConfigureAwait(false);
+            }
+            return new FoundVm(vm, content ?? throw new VSphereObjectNotFoundException(kind, name, [], 0));
         }
         catch (VimFaultException fault) when (fault.FaultType == VimFaultTypes.ManagedObjectNotFound && client.Lookup.Index is not null)
         {
             // The index named a VM deleted a moment ago (or replaced under the same name): ask vCenter itself, once.
             vm = await client.Lookup.FindInVCenterAsync(kind, name, cancellationToken).ConfigureAwait(false);
-            return new FoundVm(vm, await ReadAsync(client, vm, paths, cancellationToken).ConfigureAwait(false));
+            return new FoundVm(vm, await ReadAsync(client, vm, paths, cancellationToken).ConfigureAwait(false)
+                ?? throw new VSphereObjectNotFoundException(kind, name, [], 0));
         }
     }
 
-    private static async Task<ObjectContent> ReadAsync(VSphereClient client, InventoryObject vm, IReadOnlyList<string> paths, CancellationToken cancellationToken) =>
-        paths.Count == 0
-            ? new ObjectContent(vm.Ref, new Dictionary<string, VimValue>())
-            : await client.Properties.RetrieveAsync(vm.Ref, paths, cancellationToken).ConfigureAwait(false);
+    /// <summary>The VM's <paramref name="paths"/>, read with its name; null when its name is no longer the one it was found by.</summary>
+    private static async Task<ObjectContent?> ReadAsync(VSphereClient client, InventoryObject vm, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        if (paths.Count == 0)
+        {
+            return new ObjectContent(vm.Ref, new Dictionary<string, VimValue>());
+        }
+        var read = paths.Contains("name") ? paths : [.. paths, "name"];
+        var content = await client.Properties.RetrieveAsync(vm.Ref, read, cancellationToken).ConfigureAwait(false);
+        return string.Equals(content.GetString("name"), vm.Name, StringComparison.Ordinal) ? content : null;
+    }
 }
